@@ -18,6 +18,10 @@ import java.util.Map;
  * @param sharedDicts  {@code ngx.shared} dictionaries by name, with their capacity in bytes
  * @param limits       request limits of the proxy
  * @param raw          the file as parsed, handed to the Lua driver as a table
+ * @param defaultUpstream the upstream a request goes to when no stage chose one
+ *                        ({@code $graft_upstream}'s initial value)
+ * @param luaInstructionBudget how many Lua VM instructions one stage call may run before the
+ *                        host stops it (a runaway loop becomes a contained 500)
  */
 public record GraftConfig(
         Listener listen,
@@ -28,13 +32,37 @@ public record GraftConfig(
         Map<String, CustomerConfig> customers,
         Map<String, Long> sharedDicts,
         Limits limits,
-        ObjectNode raw) {
+        ObjectNode raw,
+        String defaultUpstream,
+        long luaInstructionBudget) {
+
+    /** Instructions per stage call when the config does not say: generous for real stages. */
+    public static final long DEFAULT_LUA_INSTRUCTION_BUDGET = 1_000_000;
 
     public GraftConfig {
         pipeline = List.copyOf(pipeline);
         upstreams = Map.copyOf(upstreams);
         customers = Map.copyOf(customers);
         sharedDicts = Map.copyOf(sharedDicts);
+    }
+
+    /**
+     * The original nine-component form, kept so that code written against it compiles: the
+     * default upstream is the first in name order and the instruction budget the default.
+     */
+    public GraftConfig(
+            Listener listen,
+            AdminConfig admin,
+            Path scripts,
+            List<PipelineStage> pipeline,
+            Map<String, UpstreamConfig> upstreams,
+            Map<String, CustomerConfig> customers,
+            Map<String, Long> sharedDicts,
+            Limits limits,
+            ObjectNode raw) {
+        this(listen, admin, scripts, pipeline, upstreams, customers, sharedDicts, limits, raw,
+                upstreams.keySet().stream().sorted().findFirst().orElse(""),
+                DEFAULT_LUA_INSTRUCTION_BUDGET);
     }
 
     /** A host and port to listen on. */
@@ -97,5 +125,9 @@ public record GraftConfig(
             int maxHeaderBytes,
             int maxHeaderCount,
             long maxBufferedBodyBytes,
-            long clientIdleTimeoutMs) {}
+            long clientIdleTimeoutMs) {
+
+        /** The limits when the config names none. */
+        public static final Limits DEFAULTS = new Limits(8192, 16384, 100, 1L << 20, 60_000);
+    }
 }
