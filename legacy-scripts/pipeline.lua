@@ -28,6 +28,7 @@ local ngx_now = ngx.now
 local ngx_log = ngx.log
 local ngx_var = ngx.var
 local ngx_req = ngx.req
+local ngx_req_get_headers = ngx.req.get_headers
 local ERR = ngx.ERR
 local WARN = ngx.WARN
 
@@ -203,8 +204,13 @@ function _M.handler(name)
 end
 
 local function resolve_customer()
-    -- the Host header as sent; $host may come from an absolute request target instead
-    local host = ngx_var.http_host
+    -- The Host header as sent ($host may come from an absolute request target instead).
+    -- Read from the header list, not $http_host: nginx caches a variable on first read, and a
+    -- later ngx.req.set_header("Host") (normalize) would then not reach the proxied request.
+    local host = ngx_req_get_headers()["host"]
+    if type(host) == "table" then
+        host = host[1]
+    end
     if not host or host == "" then
         host = ngx_var.host
     end
@@ -232,7 +238,11 @@ function _M.run(phase)
         end
         ctx.customer = name
         ctx.request_start = ngx_now()
-        ngx_var.graft_customer = name
+        -- $graft_customer is optional (declared by configs that log it); nginx refuses writes
+        -- to an undeclared variable, and a declared one reads as "" until set
+        if ngx_var.graft_customer then
+            ngx_var.graft_customer = name
+        end
     end
 
     local list = chains[name][phase]
