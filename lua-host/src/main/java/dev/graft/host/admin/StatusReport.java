@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * The {@code GET /status} document: version, uptime, where Graft listens, and a summary of the
@@ -25,18 +26,19 @@ public final class StatusReport implements AdminRoute.Endpoint {
     private final Instant started;
     private final Clock clock;
     private final GraftConfig config;
-    private final Map<String, InetSocketAddress> listeners;
+    private final Supplier<Map<String, InetSocketAddress>> listeners;
 
     /**
-     * @param listeners the bound addresses by role ({@code proxy}, {@code admin})
+     * @param listeners the bound addresses by role ({@code proxy}, {@code admin}), read at each
+     *                  request because the admin listener's own address is known only once bound
      */
     public StatusReport(String version, Instant started, Clock clock, GraftConfig config,
-                        Map<String, InetSocketAddress> listeners) {
+                        Supplier<Map<String, InetSocketAddress>> listeners) {
         this.version = requireNonNull(version, "version");
         this.started = requireNonNull(started, "started");
         this.clock = requireNonNull(clock, "clock");
         this.config = requireNonNull(config, "config");
-        this.listeners = Map.copyOf(requireNonNull(listeners, "listeners"));
+        this.listeners = requireNonNull(listeners, "listeners");
     }
 
     @Override
@@ -51,7 +53,7 @@ public final class StatusReport implements AdminRoute.Endpoint {
         root.put("started", started.toString());
         root.put("uptime_seconds", Math.max(0, clock.instant().getEpochSecond() - started.getEpochSecond()));
         ObjectNode ls = root.putObject("listeners");
-        new TreeMap<>(listeners).forEach((role, a) -> ls.put(role, a.getHostString() + ":" + a.getPort()));
+        new TreeMap<>(listeners.get()).forEach((role, a) -> ls.put(role, a.getHostString() + ":" + a.getPort()));
         ObjectNode cfg = root.putObject("config");
         cfg.put("scripts", config.scripts().toString());
         cfg.put("default_upstream", config.defaultUpstream());
