@@ -123,6 +123,12 @@ return {
         pattern = [[%(?:25|2[0-9a-fA-F]|3[cCeE]|5[cC])]], score = NOTICE,
     },
     {
+        id = 920240, category = "protocol", phase = "body",
+        description = "IIS %u Unicode encoding (an evasion: nginx does not decode it)",
+        targets = { "raw_uri", "args", "body_args", "cookies" },
+        pattern = [[%u[0-9a-fA-F]{4}]], flags = "ijo", score = WARNING,
+    },
+    {
         id = 920270, category = "protocol", phase = "body",
         description = "NUL byte in the request",
         targets = { "uri", "args", "arg_names", "body_args", "body_arg_names", "cookies", "headers" },
