@@ -1,0 +1,226 @@
+package dev.graft.host.proxy;
+
+import dev.graft.host.config.GraftConfig.Server;
+import dev.graft.host.config.GraftConfig.UpstreamConfig;
+import dev.graft.host.exchange.Exchange;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.Future;
+import java.net.ConnectException;
+import java.util.OptionalLong;
+
+/**
+ * One request's trip to an origin server: takes a pooled connection (or opens one on the client's
+ * event loop), sends the re-serialised head and the body as it streams, and relays the response
+ * back through the frontend, with backpressure both ways. Afterwards the connection goes back to
+ * the pool if both sides finished cleanly, else it is closed.
+ */
+final class UpstreamCall implements UpstreamHandler.Listener {
+
+    private final ProxyFrontendHandler front;
+    private final InFlightRequest request;
+    private final LoopContext loop;
+    private final Channel client;
+    private final String upstreamName;
+    private final UpstreamConfig config;
+    private final Server server;
+    private final long startNanos = System.nanoTime();
+
+    private Channel channel;
+    private UpstreamHandler handler;
+    private boolean requestSent;
+    private boolean responseStarted;
+    private boolean upstreamKeepAlive;
+    private boolean filters;
+    private boolean done;
+
+    UpstreamCall(ProxyFrontendHandler front, InFlightRequest request, LoopContext loop, Channel client,
+                 String upstreamName, UpstreamConfig config, Server server) {
+        this.front = front;
+        this.request = request;
+        this.loop = loop;
+        this.client = client;
+        this.upstreamName = upstreamName;
+        this.config = config;
+        this.server = server;
+    }
+
+    void start() {
+        loop.pool().acquire(server, config).addListener((Future<Channel> f) -> {
+            if (done) {
+                if (f.isSuccess()) {
+                    f.getNow().close();
+                }
+            } else if (f.isSuccess()) {
+                connected(f.getNow());
+            } else {
+                Throwable cause = f.cause();
+                fail(cause instanceof ConnectTimeoutException ? UpstreamFailure.CONNECT_TIMEOUT
+                        : cause instanceof ConnectException ? UpstreamFailure.REFUSED
+                        : UpstreamFailure.CONNECT);
+            }
+        });
+    }
+
+    private void connected(Channel ch) {
+        channel = ch;
+        handler = ch.pipeline().get(UpstreamHandler.class);
+        handler.attach(this);
+        Exchange ex = request.exchange;
+        if (ex.bodyBuffered()) {
+            byte[] body = ex.body().orElse(new byte[0]);
+            HttpRequest head = UpstreamRequests.build(ex, server, OptionalLong.of(body.length), false);
+            ch.write(head);
+            ch.writeAndFlush(new DefaultLastHttpContent(Unpooled.wrappedBuffer(body)));
+            requestWritten();
+        } else {
+            ch.writeAndFlush(UpstreamRequests.build(ex, server, OptionalLong.empty(), request.chunked));
+        }
+        front.upstreamReady();
+    }
+
+    /** Whether request body content can be taken now (sent, or dropped when the call is over). */
+    boolean acceptsBody() {
+        return done || channel != null;
+    }
+
+    /** Whether the frontend may keep reading the client: the upstream takes more. */
+    boolean wantsMoreBody() {
+        return done || (channel != null && channel.isWritable());
+    }
+
+    /** Streams one piece of the client's body; takes ownership of it. */
+    void sendBody(HttpContent content) {
+        if (done || channel == null) {
+            content.release();
+            return;
+        }
+        if (content instanceof LastHttpContent) {
+            channel.writeAndFlush(content);
+            requestWritten();
+        } else {
+            channel.write(content);
+        }
+    }
+
+    void flushBody() {
+        if (!done && channel != null) {
+            channel.flush();
+        }
+    }
+
+    private void requestWritten() {
+        requestSent = true;
+        long timeout = config.readTimeoutMs() > 0 ? config.readTimeoutMs() : LoopContext.DEFAULT_READ_TIMEOUT_MS;
+        handler.armReadTimeout(timeout);
+    }
+
+    /** The client can take more response bytes again. */
+    void clientWritabilityChanged() {
+        if (!done && handler != null && client.isWritable()) {
+            handler.resumeReads();
+        }
+    }
+
+    @Override
+    public void onResponseHead(HttpResponse head) {
+        responseStarted = true;
+        loop.metrics().upstreamLatency(upstreamName, System.nanoTime() - startNanos);
+        upstreamKeepAlive = HttpUtil.isKeepAlive(head);
+        Exchange ex = request.exchange;
+        ex.status(head.status().code());
+        ex.responseHeaders().clear().set(head.headers());
+        HopByHopHeaders.strip(ex.responseHeaders());
+        filters = front.startProxiedResponse(request);
+    }
+
+    @Override
+    public void onResponseContent(HttpContent content) {
+        if (done || !responseStarted) {
+            content.release();
+            return;
+        }
+        boolean last = content instanceof LastHttpContent;
+        HttpContent out = content;
+        if (filters) {
+            byte[] chunk = ByteBufUtil.getBytes(content.content());
+            content.release();
+            byte[] filtered = front.filterBody(request, chunk, last);
+            out = last ? new DefaultLastHttpContent(Unpooled.wrappedBuffer(filtered))
+                    : new DefaultHttpContent(Unpooled.wrappedBuffer(filtered));
+        }
+        if (!last) {
+            client.write(out);
+            if (!client.isWritable()) {
+                handler.pauseReads();
+            }
+            return;
+        }
+        finish();
+        front.finishResponse(request, out);
+    }
+
+    private void finish() {
+        done = true;
+        boolean reusable = upstreamKeepAlive && requestSent;
+        handler.detach();
+        if (reusable) {
+            loop.pool().release(channel, server, config);
+        } else {
+            channel.close();
+        }
+    }
+
+    @Override
+    public void onReadComplete() {
+        client.flush();
+    }
+
+    @Override
+    public void onWritabilityChanged() {
+        front.updateReading();
+    }
+
+    @Override
+    public void onFailure(UpstreamFailure failure) {
+        fail(failure);
+    }
+
+    private void fail(UpstreamFailure failure) {
+        if (done) {
+            return;
+        }
+        done = true;
+        loop.metrics().upstreamFailure(upstreamName, failure.kind());
+        if (handler != null) {
+            handler.detach();
+        }
+        if (channel != null) {
+            channel.close();
+        }
+        front.upstreamFailed(request, failure);
+    }
+
+    /** The client went away or was refused: drop the upstream connection, it is mid-exchange. */
+    void abort() {
+        if (done) {
+            return;
+        }
+        done = true;
+        if (handler != null) {
+            handler.detach();
+        }
+        if (channel != null) {
+            channel.close();
+        }
+    }
+}
