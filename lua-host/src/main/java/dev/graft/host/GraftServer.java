@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -96,6 +97,7 @@ public final class GraftServer implements AutoCloseable {
     private final EventLoopGroup adminGroup;
     private final AdminServer admin;
     private final InetSocketAddress proxyAddress;
+    private final CountDownLatch closed = new CountDownLatch(1);
 
     private GraftServer(GraftConfig config, MicrometerGraftMetrics metrics, SharedDicts sharedDicts,
                         EventLoopGroup adminGroup, AdminServer admin, InetSocketAddress proxyAddress) {
@@ -175,12 +177,21 @@ public final class GraftServer implements AutoCloseable {
         return admin.port();
     }
 
-    /** Stops accepting, closes the listeners and event loops. */
+    /** Stops accepting, closes the listeners and event loops. Closing twice does nothing. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed.getCount() == 0) {
+            return;
+        }
         admin.close();
         adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         metrics.close();
+        closed.countDown();
+    }
+
+    /** Blocks until {@link #close()} has finished (for the CLI's main thread). */
+    public void awaitClosed() throws InterruptedException {
+        closed.await();
     }
 
     /** The version of the running build, from the jar's Maven metadata ("dev" when run from classes). */

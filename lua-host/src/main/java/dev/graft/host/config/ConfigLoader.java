@@ -116,6 +116,9 @@ public final class ConfigLoader {
     private static final class Checker {
         private final Path baseDir;
         private final List<ConfigError> errors = new ArrayList<>();
+        /** Every module the pipeline names, valid or not, so customers are checked against the intent. */
+        private final Set<String> declaredModules = new LinkedHashSet<>();
+        private boolean pipelineListed;
 
         Checker(Path baseDir) {
             this.baseDir = baseDir;
@@ -140,7 +143,7 @@ public final class ConfigLoader {
             String defaultUpstream = defaultUpstream(o.get("default_upstream"), upstreams);
             List<PipelineStage> pipeline = pipeline(o.get("pipeline"), scripts);
             Map<String, Long> dicts = sharedDicts(o.get("shared_dicts"));
-            Map<String, CustomerConfig> customers = customers(o.get("customers"), pipeline);
+            Map<String, CustomerConfig> customers = customers(o.get("customers"));
             Limits limits = limits(o.get("limits"));
             long budget = lua(o.get("lua"));
             if (!errors.isEmpty()) {
@@ -289,6 +292,7 @@ public final class ConfigLoader {
                 error("pipeline", n, "a non-empty list of module names or {\"module\", \"reads_body\"}");
                 return out;
             }
+            pipelineListed = true;
             Map<String, Integer> seen = new HashMap<>();
             for (int i = 0; i < n.size(); i++) {
                 String path = "pipeline[" + i + "]";
@@ -317,6 +321,7 @@ public final class ConfigLoader {
                 if (module == null) {
                     continue;
                 }
+                declaredModules.add(module);
                 if (!isModuleName(module)) {
                     error(modulePath, moduleNode, "a module name: lower-case letters, digits and '_', starting with a letter");
                     continue;
@@ -360,13 +365,11 @@ public final class ConfigLoader {
             return out;
         }
 
-        private Map<String, CustomerConfig> customers(JsonNode n, List<PipelineStage> pipeline) {
+        private Map<String, CustomerConfig> customers(JsonNode n) {
             Map<String, CustomerConfig> out = new LinkedHashMap<>();
             if (!isObject(n, "customers", "an object of customers by name")) {
                 return out;
             }
-            Set<String> modules = new LinkedHashSet<>();
-            pipeline.forEach(s -> modules.add(s.module()));
             Map<String, String> hostOwner = new HashMap<>();
             for (Map.Entry<String, JsonNode> e : n.properties()) {
                 String name = e.getKey();
@@ -380,7 +383,7 @@ public final class ConfigLoader {
                 }
                 knownKeys(c, path, CUSTOMER_KEYS);
                 List<String> hosts = hosts(c.get("hosts"), at(path, "hosts"), name, hostOwner);
-                Map<String, ObjectNode> settings = moduleSettings(c.get("modules"), at(path, "modules"), modules);
+                Map<String, ObjectNode> settings = moduleSettings(c.get("modules"), at(path, "modules"));
                 if (hosts != null && settings != null) {
                     out.put(name, new CustomerConfig(hosts, settings));
                 }
@@ -416,7 +419,7 @@ public final class ConfigLoader {
             return ok ? out : null;
         }
 
-        private Map<String, ObjectNode> moduleSettings(JsonNode n, String path, Set<String> modules) {
+        private Map<String, ObjectNode> moduleSettings(JsonNode n, String path) {
             Map<String, ObjectNode> out = new LinkedHashMap<>();
             if (n == null) {
                 return out;
@@ -427,8 +430,8 @@ public final class ConfigLoader {
             boolean ok = true;
             for (Map.Entry<String, JsonNode> e : n.properties()) {
                 String mPath = at(path, e.getKey());
-                if (!modules.contains(e.getKey())) {
-                    error(mPath, e.getValue(), "a module of the pipeline: " + String.join(", ", modules));
+                if (pipelineListed && !declaredModules.contains(e.getKey())) {
+                    error(mPath, e.getValue(), "a module of the pipeline: " + String.join(", ", declaredModules));
                     ok = false;
                 } else if (!e.getValue().isObject()) {
                     error(mPath, e.getValue(), "an object of the module's settings");

@@ -1,0 +1,76 @@
+package dev.graft.host.cli;
+
+import dev.graft.host.GraftServer;
+import dev.graft.host.config.ConfigLoader;
+import dev.graft.host.config.ConfigResult;
+import dev.graft.host.config.GraftConfig.Listener;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code graft serve --config FILE}: runs Graft until it is stopped (SIGINT/SIGTERM). */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Runs the proxy and the admin listener from a config file until stopped.")
+final class ServeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "the JSON config file")
+    Path config;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", converter = ListenerConverter.class,
+            description = "where the proxy listens (default: the config's listen)")
+    Listener listen;
+
+    @Option(names = "--admin", paramLabel = "HOST:PORT", converter = ListenerConverter.class,
+            description = "where the admin listener listens (default: the config's admin.listen)")
+    Listener admin;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        GraftServer.Options options = GraftServer.Options.defaults();
+        if (listen != null) {
+            options = options.withListen(listen);
+        }
+        if (admin != null) {
+            options = options.withAdmin(admin);
+        }
+        return switch (ConfigLoader.load(config)) {
+            case ConfigResult.Invalid i -> {
+                CheckConfigCommand.printErrors(err, config, i);
+                yield 1;
+            }
+            case ConfigResult.Valid v -> run(out, err, v, options);
+        };
+    }
+
+    private int run(PrintWriter out, PrintWriter err, ConfigResult.Valid valid, GraftServer.Options options)
+            throws InterruptedException {
+        GraftServer server;
+        try {
+            server = GraftServer.start(valid.config(), options);
+        } catch (GraftServer.StartFailed e) {
+            err.println("graft: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "graft-shutdown"));
+        out.println("graft " + GraftServer.version() + ": proxy on http://" + hostPort(server.proxyAddress())
+                + ", admin on http://" + hostPort(server.adminAddress()) + " (" + CheckConfigCommand.summary(valid.config()) + ")");
+        out.flush();
+        server.awaitClosed();
+        return 0;
+    }
+
+    static String hostPort(java.net.InetSocketAddress a) {
+        String host = a.getHostString();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+}
