@@ -70,7 +70,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         readTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        lastReadNanos = System.nanoTime();
+        lastReadNanos = now();
         readTimer = ctx.executor().schedule(this::checkReadTimeout, readTimeoutNanos, TimeUnit.NANOSECONDS);
     }
 
@@ -85,7 +85,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     void resumeReads() {
         if (readsPaused) {
             readsPaused = false;
-            lastReadNanos = System.nanoTime();
+            lastReadNanos = now();
             ctx.channel().config().setAutoRead(true);
         }
     }
@@ -118,7 +118,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        lastReadNanos = System.nanoTime();
+        lastReadNanos = now();
         Listener current = listener;
         if (current == null) {
             // An idle connection must stay silent; bytes now mean the origin is confused.
@@ -201,7 +201,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         if (listener == null) {
             return;
         }
-        long silent = System.nanoTime() - lastReadNanos;
+        long silent = now() - lastReadNanos;
         if (readsPaused) {
             silent = 0;
         }
@@ -220,6 +220,11 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         if (current != null) {
             current.onFailure(failure);
         }
+    }
+
+    /** The loop's clock, which tests can move. */
+    private long now() {
+        return ctx.executor().ticker().nanoTime();
     }
 
     private void cancelReadTimer() {
