@@ -49,7 +49,7 @@ local _M = { PRIORITY = 950, _VERSION = "1.0.0" }
 local compiled = setmetatable({}, { __mode = "k" })
 
 local function prefixes(list, field)
-    if list == nil then
+    if list == nil or list == ngx.null then
         return nil -- every path
     end
     local out = {}

@@ -34,7 +34,7 @@ local compiled = setmetatable({}, { __mode = "k" })
 
 local function string_list(list, field)
     local out = {}
-    if list == nil then
+    if list == nil or list == ngx.null then
         return out
     end
     if type(list) ~= "table" then
@@ -67,13 +67,19 @@ local function compile(conf)
     local origins = string_list(conf.origins, "origins")
     local exact = lower_set(origins)
     local patterns = {}
-    for _, p in ipairs(string_list(conf.origin_patterns, "origin_patterns")) do
+    for i, p in ipairs(string_list(conf.origin_patterns, "origin_patterns")) do
         -- always anchored: an unanchored pattern would let https://example.com.evil.test in
-        patterns[#patterns + 1] = "^(?:" .. p .. ")$"
+        local anchored = "^(?:" .. p .. ")$"
+        local _, _, err = re_find("", anchored, "jo")
+        if err then
+            ngx_log(ERR, "cors: origin_patterns[", i, "]: ", p, " (expected: a regex; ", err, "), ignored")
+        else
+            patterns[#patterns + 1] = anchored
+        end
     end
-    local methods = conf.methods and string_list(conf.methods, "methods") or DEFAULT_METHODS
+    local methods = type(conf.methods) == "table" and string_list(conf.methods, "methods") or DEFAULT_METHODS
     local allow_headers, header_set
-    if conf.headers ~= nil then
+    if type(conf.headers) == "table" then
         local list = string_list(conf.headers, "headers")
         allow_headers = concat(list, ", ")
         header_set = lower_set(list)
@@ -116,11 +122,8 @@ local function allowed_origin(c, origin)
     end
     local patterns = c.patterns
     for i = 1, #patterns do
-        local from, _, err = re_find(lower, patterns[i], "jo")
-        if from then
+        if re_find(lower, patterns[i], "jo") then
             return origin
-        elseif err then
-            ngx_log(ERR, "cors: origin_patterns: ", patterns[i], ": ", err)
         end
     end
     if c.any then

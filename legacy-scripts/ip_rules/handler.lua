@@ -37,8 +37,8 @@ local _M = { PRIORITY = 990, _VERSION = "1.0.0" }
 local compiled = setmetatable({}, { __mode = "k" })
 
 local function compile_list(list, field)
-    if list == nil then
-        return nil
+    if list == nil or list == ngx.null then
+        return nil -- absent (a JSON null too)
     end
     local nets = {}
     if type(list) ~= "table" then

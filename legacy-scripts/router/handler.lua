@@ -82,7 +82,13 @@ local function compile_route(r, i, pools)
         regex = type(r.regex) == "string" and r.regex ~= "" and r.regex or nil,
         strip_prefix = r.strip_prefix == true,
     }
-    if r.maintenance ~= nil and r.maintenance ~= false then
+    if route.regex then
+        local _, _, err = re_find("", route.regex, "jo")
+        if err then
+            return nil, field .. ".regex: " .. route.regex .. " (expected: a regex; " .. err .. ")"
+        end
+    end
+    if r.maintenance == true or type(r.maintenance) == "table" then
         route.maintenance = compile_maintenance(r.maintenance)
     elseif type(r.bucket) == "string" and r.bucket ~= "" then
         if not route.prefix then
@@ -94,7 +100,7 @@ local function compile_route(r, i, pools)
     elseif type(r.pool) == "string" then
         route.pool = pools[r.pool]
         if not route.pool then
-            return nil, field .. ".pool: " .. r.pool .. " (expected: a pool of pools)"
+            return nil, field .. ".pool: " .. r.pool .. " (expected: the name of a usable pool in pools)"
         end
     elseif type(r.upstream) == "string" and r.upstream ~= "" then
         route.upstream = r.upstream
@@ -135,7 +141,7 @@ local function compile(conf)
         routes = routes,
         default_upstream = type(conf.default_upstream) == "string" and conf.default_upstream ~= ""
                            and conf.default_upstream or nil,
-        maintenance = conf.maintenance ~= nil and conf.maintenance ~= false
+        maintenance = (conf.maintenance == true or type(conf.maintenance) == "table")
                       and compile_maintenance(conf.maintenance) or nil,
         route_header = type(conf.route_header) == "string" and conf.route_header ~= ""
                        and conf.route_header or nil,
@@ -156,11 +162,7 @@ local function matches(route, host, method, uri)
         return false
     end
     if route.regex then
-        local from, _, err = re_find(uri, route.regex, "jo")
-        if err then
-            ngx_log(ERR, "router: route ", route.name, ": regex ", route.regex, ": ", err)
-        end
-        if not from then
+        if not re_find(uri, route.regex, "jo") then
             return false
         end
     end
