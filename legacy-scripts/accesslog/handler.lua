@@ -217,6 +217,10 @@ function _M.log(conf)
     add(f, "bytes_sent", json_var_number(ngx_var.bytes_sent))
     add(f, "cache_key", str_or_nil(ctx.cache_key, ml))
     add(f, "client", str_or_nil(ngx_var.remote_addr, ml))
+    -- the address ip_rules resolved through trusted proxies, when it differs from the peer
+    if ctx.client_ip ~= nil and ctx.client_ip ~= ngx_var.remote_addr then
+        add(f, "client_ip", str_or_nil(ctx.client_ip, ml))
+    end
     add(f, "customer", str_or_nil(ctx.customer, ml))
     if #c.headers > 0 then
         local req_headers = ngx_req_get_headers()

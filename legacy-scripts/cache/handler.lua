@@ -5,6 +5,7 @@
 --                {"regex": "\\.(css|js)$", "ttl": 600, "cache_control": "public, max-age=600, immutable"} ],
 --     "key_header": "X-Cache-Key", "bypass_cookies": ["session"], "statuses": [200, 301, 404] }
 --
+-- Phases: rewrite (key and rule, on the path the client asked for) and header_filter.
 -- Only GET and HEAD are considered. The key is
 --   METHOD " " host path ["?" args sorted]
 -- with the host lower-cased, the normalised path re-escaped, and the query's pairs sorted
@@ -190,13 +191,46 @@ local function match_rule(rules, path)
         local r = rules[i]
         if r.prefix then
             if str_sub(path, 1, #r.prefix) == r.prefix then
-                return r
+                return r, i
             end
         elseif ngx_re_find(path, r.regex, "jo") then
-            return r
+            return r, i
         end
     end
     return nil
+end
+
+local function get_compiled(conf)
+    local c = compiled[conf]
+    if not c then
+        c = compile(conf)
+        compiled[conf] = c
+    end
+    return c
+end
+
+local function cache_key(method)
+    local key = method .. " " .. str_lower(ngx_var.host or "") .. escape_path(ngx_var.uri or "/")
+    local args = sorted_args(ngx_var.args)
+    if args then
+        key = key .. "?" .. args
+    end
+    return key
+end
+
+-- rewrite: the key and the rule are decided on the path the client asked for (after
+-- normalize), before a later stage (router) rewrites the URI for the upstream
+function _M.rewrite(conf)
+    local method = ngx_req_get_method()
+    if method ~= "GET" and method ~= "HEAD" then
+        return
+    end
+    local c = get_compiled(conf)
+    local ctx = ngx.ctx
+    ctx.cache_key = cache_key(method)
+    -- private to this module: the position of the matching rule, 0 for none
+    local _, index = match_rule(c.rules, ngx_var.uri or "/")
+    ctx.cache_rule = index or 0
 end
 
 function _M.header_filter(conf)
@@ -204,20 +238,16 @@ function _M.header_filter(conf)
     if method ~= "GET" and method ~= "HEAD" then
         return
     end
-    local c = compiled[conf]
-    if not c then
-        c = compile(conf)
-        compiled[conf] = c
+    local c = get_compiled(conf)
+    local ctx = ngx.ctx
+    local key = ctx.cache_key
+    local rule = c.rules[ctx.cache_rule or 0]
+    if not key then
+        -- an earlier stage answered in rewrite before this module's rewrite ran
+        key = cache_key(method)
+        ctx.cache_key = key
+        rule = match_rule(c.rules, ngx_var.uri or "/")
     end
-
-    local path = ngx_var.uri or "/"
-    local host = str_lower(ngx_var.host or "")
-    local key = method .. " " .. host .. escape_path(path)
-    local args = sorted_args(ngx_var.args)
-    if args then
-        key = key .. "?" .. args
-    end
-    ngx.ctx.cache_key = key
     if c.key_header then
         ngx_header[c.key_header] = key
     end
@@ -244,11 +274,7 @@ function _M.header_filter(conf)
         return
     end
 
-    if not c.statuses[ngx.status] then
-        return
-    end
-    local rule = match_rule(c.rules, path)
-    if not rule then
+    if not rule or not c.statuses[ngx.status] then
         return
     end
     if not rule.override and ngx_header["Cache-Control"] then
