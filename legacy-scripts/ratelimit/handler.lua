@@ -206,7 +206,7 @@ local function count(dict, prefix, rule, key, now)
     return true, math_floor((budget - scaled) / window), reset
 end
 
-local function set_headers(rl, p)
+local function set_headers(rl)
     local h = ngx.header
     h["RateLimit-Limit"] = str_format("%d", rl.limit)
     h["RateLimit-Remaining"] = str_format("%d", rl.remaining)
@@ -244,7 +244,7 @@ function _M.access(conf)
                 ngx.status = p.status
                 ngx.header["Retry-After"] = str_format("%d", reset)
                 ngx.header["Content-Type"] = "text/plain"
-                set_headers(rl, p)
+                set_headers(rl)
                 ngx_say(p.message)
                 return ngx_exit(p.status)
             end
@@ -268,7 +268,7 @@ function _M.header_filter(conf)
     if not p.headers and ngx.status ~= p.status then
         return
     end
-    set_headers(rl, p)
+    set_headers(rl)
 end
 
 return _M

@@ -27,7 +27,6 @@ local setmetatable = setmetatable
 local next = next
 local str_lower = string.lower
 local str_find = string.find
-local str_sub = string.sub
 local str_gsub = string.gsub
 local str_match = string.match
 local str_gmatch = string.gmatch
@@ -53,7 +52,6 @@ local req_get_body_file = ngx.req.get_body_file
 local req_set_header = ngx.req.set_header
 local req_clear_header = ngx.req.clear_header
 local json_decode = cjson.decode
-local json_null = cjson.null
 
 local ERR = ngx.ERR
 local WARN = ngx.WARN
@@ -72,11 +70,8 @@ local MODES = { block = true, log = true, off = true }
 local OPERATORS = { rx = true, ["!rx"] = true, absent = true, gt = true, len_gt = true }
 local TRANSFORMS = { urldecode = true, lowercase = true, compress_ws = true, remove_nulls = true }
 
--- targets that need the request body
-local BODY_TARGETS = { body_args = true, body_arg_names = true, body = true, body_status = true,
-                       args_count = true }
-
--- plain targets; "header:<name>", "arg:<name>" and "cookie:<name>" are parameterised
+-- plain targets; "header:<name>", "arg:<name>" and "cookie:<name>" are parameterised.
+-- The body is read and parsed the first time a rule asks for a body target.
 local TARGETS = {
     method = true, protocol = true, uri = true, raw_uri = true,
     args = true, arg_names = true, args_count = true,
@@ -118,23 +113,14 @@ local function compile_rule(r, conf)
         return nil, "targets: (expected: a non-empty list)"
     end
     local targets = {}
-    local needs_body = false
     for i, t in ipairs(r.targets) do
         if not valid_target(t) then
             return nil, "targets[" .. i .. "]: " .. tostring(t) .. " (expected: a target name)"
         end
         local kind, name = str_match(t, "^(%a+):(.+)$")
-        if kind then
-            -- header and cookie names are matched lower-case; arg names as sent
-            if kind ~= "arg" then
-                t = kind .. ":" .. str_lower(name)
-            end
-            if kind == "arg" then
-                needs_body = true
-            end
-        end
-        if BODY_TARGETS[t] then
-            needs_body = true
+        -- header and cookie names are matched lower-case; argument names as sent
+        if kind and kind ~= "arg" then
+            t = kind .. ":" .. str_lower(name)
         end
         targets[i] = t
     end
@@ -204,7 +190,6 @@ local function compile_rule(r, conf)
         methods = methods,
         transforms = transforms,
         score = score,
-        needs_body = needs_body,
     }
 end
 
@@ -228,7 +213,6 @@ local function prepare(conf)
     end
 
     local rules = {}
-    local needs_body = false
     local function add(r, origin)
         local rule, why = compile_rule(r, conf)
         if not rule then
@@ -239,7 +223,6 @@ local function prepare(conf)
             return
         end
         rules[#rules + 1] = rule
-        needs_body = needs_body or rule.needs_body
     end
     for i, r in ipairs(builtin_rules) do
         add(r, "rules[" .. i .. "]")
@@ -259,7 +242,6 @@ local function prepare(conf)
         args_limit = max_args + 1,
         upstream_headers = conf.upstream_headers ~= false,
         rules = rules,
-        needs_body = needs_body,
     }
     prepared[conf] = p
     return p
@@ -278,7 +260,8 @@ local function sorted_keys(t)
     return keys
 end
 
--- an args table (get_uri_args / get_post_args) -> names, values, count, by name
+-- an args table (get_uri_args / get_post_args): appends names and string values in name
+-- order; returns how many arguments there were (a repeated name counts each time)
 local function flatten_args(args, names, values)
     local count = 0
     for _, name in ipairs(sorted_keys(args)) do
