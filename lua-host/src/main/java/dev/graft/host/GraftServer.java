@@ -5,10 +5,23 @@ import static java.util.Objects.requireNonNull;
 import dev.graft.bridge.shared.SharedDicts;
 import dev.graft.host.admin.AdminRouter;
 import dev.graft.host.admin.AdminServer;
+import dev.graft.host.admin.GraftMetrics;
 import dev.graft.host.admin.MicrometerGraftMetrics;
 import dev.graft.host.admin.StatusReport;
 import dev.graft.host.config.GraftConfig;
 import dev.graft.host.config.GraftConfig.Listener;
+import dev.graft.host.exchange.Exchange;
+import dev.graft.host.exchange.RequestPipeline;
+import dev.graft.host.lua.LuaLibrary;
+import dev.graft.host.lua.LuaPipeline;
+import dev.graft.host.lua.LuaScripts;
+import dev.graft.host.lua.lib.CjsonLibrary;
+import dev.graft.host.lua.lib.LuaJitCompat;
+import dev.graft.host.lua.lib.NgxCodecs;
+import dev.graft.host.lua.lib.NgxShared;
+import dev.graft.host.lua.lib.NgxTime;
+import dev.graft.host.proxy.PipelineFactory;
+import dev.graft.host.proxy.ProxyServer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -17,21 +30,25 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The composition root: from a valid {@link GraftConfig} it builds the metrics registry, the
- * shared dicts, the proxy with one Lua pipeline per event loop, and the admin listener, and
- * starts them. {@code graft serve}, {@code graft demo} and the in-process tests all start
- * Graft through here.
+ * shared dicts, the proxy with one Lua pipeline (one LuaJ VM) per event loop, and the admin
+ * listener, and starts them. {@code graft serve}, {@code graft demo} and the in-process tests
+ * all start Graft through here.
  *
  * <pre>{@code
- * try (GraftServer graft = GraftServer.start(config, GraftServer.Options.defaults())) {
+ * GraftConfig config = ((ConfigResult.Valid) ConfigLoader.load(path)).config();
+ * try (GraftServer graft = GraftServer.start(config, GraftServer.Options.ephemeral())) {
  *     int port = graft.proxyPort();   // the bound port, also when the config says 0
  * }
  * }</pre>
@@ -41,23 +58,19 @@ public final class GraftServer implements AutoCloseable {
     /**
      * How to start, beyond the config.
      *
-     * @param listen     where the proxy listens instead of the config's {@code listen}
-     * @param admin      where the admin listener listens instead of the config's
-     * @param eventLoops proxy event loops (and Lua VMs); 0 means one per core
-     * @param clock      the clock shared dicts and status use
+     * @param listen where the proxy listens instead of the config's {@code listen}
+     * @param admin  where the admin listener listens instead of the config's
+     * @param clock  the clock of shared dicts, {@code ngx.now} and status
      */
-    public record Options(Optional<Listener> listen, Optional<Listener> admin, int eventLoops, Clock clock) {
+    public record Options(Optional<Listener> listen, Optional<Listener> admin, Clock clock) {
         public Options {
             requireNonNull(listen, "listen");
             requireNonNull(admin, "admin");
             requireNonNull(clock, "clock");
-            if (eventLoops < 0) {
-                throw new IllegalArgumentException("eventLoops: " + eventLoops + " (expected: 0 or more)");
-            }
         }
 
         public static Options defaults() {
-            return new Options(Optional.empty(), Optional.empty(), 0, Clock.systemUTC());
+            return new Options(Optional.empty(), Optional.empty(), Clock.systemUTC());
         }
 
         /** Both listeners on 127.0.0.1 with any free port: for tests. */
@@ -66,19 +79,15 @@ public final class GraftServer implements AutoCloseable {
         }
 
         public Options withListen(Listener l) {
-            return new Options(Optional.of(l), admin, eventLoops, clock);
+            return new Options(Optional.of(l), admin, clock);
         }
 
         public Options withAdmin(Listener l) {
-            return new Options(listen, Optional.of(l), eventLoops, clock);
-        }
-
-        public Options withEventLoops(int n) {
-            return new Options(listen, admin, n, clock);
+            return new Options(listen, Optional.of(l), clock);
         }
 
         public Options withClock(Clock c) {
-            return new Options(listen, admin, eventLoops, c);
+            return new Options(listen, admin, c);
         }
     }
 
@@ -94,46 +103,193 @@ public final class GraftServer implements AutoCloseable {
     private final GraftConfig config;
     private final MicrometerGraftMetrics metrics;
     private final SharedDicts sharedDicts;
+    private final ProxyServer proxy;
+    private final InetSocketAddress proxyAddress;
     private final EventLoopGroup adminGroup;
     private final AdminServer admin;
-    private final InetSocketAddress proxyAddress;
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private GraftServer(GraftConfig config, MicrometerGraftMetrics metrics, SharedDicts sharedDicts,
-                        EventLoopGroup adminGroup, AdminServer admin, InetSocketAddress proxyAddress) {
+    private GraftServer(GraftConfig config, MicrometerGraftMetrics metrics, SharedDicts sharedDicts, ProxyServer proxy,
+                        InetSocketAddress proxyAddress, EventLoopGroup adminGroup, AdminServer admin) {
         this.config = config;
         this.metrics = metrics;
         this.sharedDicts = sharedDicts;
+        this.proxy = proxy;
+        this.proxyAddress = proxyAddress;
         this.adminGroup = adminGroup;
         this.admin = admin;
-        this.proxyAddress = proxyAddress;
     }
 
-    /** Builds and starts everything; on failure, whatever was started is stopped again. */
+    /**
+     * Builds and starts everything: it first builds one Lua VM on the calling thread, so broken
+     * scripts fail here, not on the first request. On failure whatever was started is stopped.
+     *
+     * @throws StartFailed when an address cannot be bound or the Lua pipeline does not load
+     */
     public static GraftServer start(GraftConfig config, Options options) {
         requireNonNull(config, "config");
         requireNonNull(options, "options");
         Listener listen = options.listen().orElse(config.listen());
         Listener adminAt = options.admin().orElse(config.admin().listen());
+        GraftConfig effective = withListen(config, listen);
         Instant started = options.clock().instant();
         MicrometerGraftMetrics metrics = new MicrometerGraftMetrics();
         SharedDicts dicts = SharedDicts.of(config.sharedDicts(), options.clock());
-        EventLoopGroup adminGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        ProxyServer proxy = null;
+        EventLoopGroup adminGroup = null;
         try {
-            // TODO(wiring): the proxy from dev.graft.host.proxy with one LuaPipeline per loop.
-            InetSocketAddress proxyAddress = new InetSocketAddress(listen.host(), listen.port());
+            PipelineFactory pipelines = luaPipelines(effective, dicts, options.clock(), metrics);
+            try {
+                proxy = ProxyServer.start(effective, pipelines, metrics);
+            } catch (IllegalStateException e) {
+                throw new StartFailed("proxy: cannot listen on " + listen.host() + ":" + listen.port() + ": "
+                        + rootMessage(e), e);
+            }
+            InetSocketAddress proxyAddress = new InetSocketAddress(listen.host(), proxy.port());
             Map<String, InetSocketAddress> bound = new ConcurrentHashMap<>();
             bound.put("proxy", proxyAddress);
-            // The admin address is known only after bind; the report keeps this map and reads it late.
-            StatusReport status = new StatusReport(version(), started, options.clock(), config, () -> Map.copyOf(bound));
+            // The admin address is known only after bind; the report reads the map at each request.
+            StatusReport status = new StatusReport(version(), started, options.clock(), effective, () -> Map.copyOf(bound));
+            adminGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             AdminServer admin = bindAdmin(adminGroup, adminAt, status, metrics, config);
             bound.put("admin", admin.address());
-            return new GraftServer(config, metrics, dicts, adminGroup, admin, proxyAddress);
+            return new GraftServer(effective, metrics, dicts, proxy, proxyAddress, adminGroup, admin);
         } catch (RuntimeException e) {
-            adminGroup.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            if (proxy != null) {
+                proxy.close();
+            }
+            if (adminGroup != null) {
+                adminGroup.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            }
             metrics.close();
             throw e;
         }
+    }
+
+    /**
+     * One {@link LuaPipeline} per event loop. The first is built now, on this thread, to fail
+     * fast; the first loop to connect takes it over (it has not run a request yet, so handing
+     * it to that thread is safe), the others build their own on their thread.
+     */
+    private static PipelineFactory luaPipelines(GraftConfig config, SharedDicts dicts, Clock clock, GraftMetrics metrics) {
+        LuaScripts scripts;
+        try {
+            scripts = LuaScripts.open(config.scripts());
+        } catch (IllegalArgumentException e) {
+            throw new StartFailed(e.getMessage(), e);
+        }
+        int workers = Runtime.getRuntime().availableProcessors();
+        AtomicReference<RequestPipeline> first = new AtomicReference<>(
+                switch (build(config, scripts, dicts, clock, metrics, 0, workers)) {
+                    case Built.Ok ok -> ok.pipeline();
+                    case Built.Failed f -> throw new StartFailed(f.message(), null);
+                });
+        AtomicInteger nextId = new AtomicInteger(1);
+        return loop -> {
+            RequestPipeline ready = first.getAndSet(null);
+            if (ready != null) {
+                return ready;
+            }
+            return switch (build(config, scripts, dicts, clock, metrics, nextId.getAndIncrement(), workers)) {
+                case Built.Ok ok -> ok.pipeline();
+                case Built.Failed f -> new UnavailablePipeline(f.message());
+            };
+        };
+    }
+
+    private sealed interface Built {
+        record Ok(RequestPipeline pipeline) implements Built {}
+
+        record Failed(String message) implements Built {}
+    }
+
+    private static Built build(GraftConfig config, LuaScripts scripts, SharedDicts dicts, Clock clock,
+                               GraftMetrics metrics, int workerId, int workers) {
+        AtomicReference<NgxTime> time = new AtomicReference<>();
+        List<LuaLibrary> libraries = List.of(
+                (g, ngx) -> LuaJitCompat.install(g),
+                (g, ngx) -> CjsonLibrary.install(g),
+                (g, ngx) -> NgxCodecs.install(ngx),
+                (g, ngx) -> NgxShared.install(ngx, dicts),
+                (g, ngx) -> time.set(NgxTime.install(ngx, clock)));
+        return switch (LuaPipeline.create(config, scripts, metrics, workerId, workers, libraries)) {
+            case LuaPipeline.Build.Ready r -> new Built.Ok(new TimedPipeline(r.pipeline(), time.get()));
+            case LuaPipeline.Build.Failed f -> new Built.Failed(f.message());
+        };
+    }
+
+    /**
+     * Refreshes the VM's cached {@code ngx.now} when a request starts and when its response
+     * head arrives, as nginx refreshes its time once per event-loop turn.
+     */
+    private record TimedPipeline(RequestPipeline delegate, NgxTime time) implements RequestPipeline {
+        @Override
+        public boolean wantsBody(Exchange exchange) {
+            time.refresh();
+            return delegate.wantsBody(exchange);
+        }
+
+        @Override
+        public Verdict onRequest(Exchange exchange) {
+            time.refresh();
+            return delegate.onRequest(exchange);
+        }
+
+        @Override
+        public void onResponseHead(Exchange exchange) {
+            time.refresh();
+            delegate.onResponseHead(exchange);
+        }
+
+        @Override
+        public boolean filtersBody(Exchange exchange) {
+            return delegate.filtersBody(exchange);
+        }
+
+        @Override
+        public byte[] onResponseBody(Exchange exchange, byte[] chunk, boolean last) {
+            return delegate.onResponseBody(exchange, chunk, last);
+        }
+
+        @Override
+        public void onLog(Exchange exchange) {
+            delegate.onLog(exchange);
+        }
+    }
+
+    /** The pipeline of a loop whose VM failed to build: every request gets a 500. */
+    private record UnavailablePipeline(String reason) implements RequestPipeline {
+        @Override
+        public boolean wantsBody(Exchange exchange) {
+            return false;
+        }
+
+        @Override
+        public Verdict onRequest(Exchange exchange) {
+            exchange.status(500);
+            return Verdict.RESPOND;
+        }
+
+        @Override
+        public void onResponseHead(Exchange exchange) {}
+
+        @Override
+        public boolean filtersBody(Exchange exchange) {
+            return false;
+        }
+
+        @Override
+        public byte[] onResponseBody(Exchange exchange, byte[] chunk, boolean last) {
+            return chunk;
+        }
+
+        @Override
+        public void onLog(Exchange exchange) {}
+    }
+
+    private static GraftConfig withListen(GraftConfig c, Listener listen) {
+        return new GraftConfig(listen, c.admin(), c.scripts(), c.pipeline(), c.upstreams(), c.customers(),
+                c.sharedDicts(), c.limits(), c.raw(), c.defaultUpstream(), c.luaInstructionBudget());
     }
 
     private static AdminServer bindAdmin(EventLoopGroup group, Listener at, StatusReport status,
@@ -145,10 +301,20 @@ public final class GraftServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new StartFailed("admin: interrupted while binding " + at.host() + ":" + at.port(), e);
         } catch (Exception e) {
-            throw new StartFailed("admin: cannot listen on " + at.host() + ":" + at.port() + ": " + e.getMessage(), e);
+            // Netty rethrows the bind failure (a checked exception) from sync().
+            throw new StartFailed("admin: cannot listen on " + at.host() + ":" + at.port() + ": " + rootMessage(e), e);
         }
     }
 
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+
+    /** The config as running (with the listen address actually asked for). */
     public GraftConfig config() {
         return config;
     }
@@ -177,12 +343,13 @@ public final class GraftServer implements AutoCloseable {
         return admin.port();
     }
 
-    /** Stops accepting, closes the listeners and event loops. Closing twice does nothing. */
+    /** Stops accepting, closes every connection, the listeners and event loops. Idempotent. */
     @Override
     public synchronized void close() {
         if (closed.getCount() == 0) {
             return;
         }
+        proxy.close();
         admin.close();
         adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         metrics.close();

@@ -1,0 +1,119 @@
+package dev.graft.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.graft.host.config.ConfigLoader;
+import dev.graft.host.config.ConfigResult;
+import dev.graft.host.config.GraftConfig;
+import dev.graft.host.demo.DemoOrigin;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Graft started in-process on loopback, with a pass-through Lua driver and a real echo origin. */
+class GraftServerTest {
+
+    @TempDir
+    Path dir;
+
+    private DemoOrigin origin;
+
+    @BeforeEach
+    void scripts() throws IOException {
+        origin = DemoOrigin.startEcho("origin-a", "127.0.0.1", 0);
+        Files.writeString(dir.resolve("pipeline.lua"), """
+                local M = {}
+                function M.init(config) M.config = config end
+                function M.run(phase)
+                  if phase == "access" and ngx.var.uri == "/teapot" then
+                    ngx.status = 418
+                    ngx.say("short and stout")
+                    return ngx.exit(418)
+                  end
+                end
+                return M
+                """);
+        Files.createDirectories(dir.resolve("pass"));
+        Files.writeString(dir.resolve("pass/handler.lua"), "return {}");
+    }
+
+    @AfterEach
+    void stop() {
+        origin.close();
+    }
+
+    private GraftConfig config(String pipelineLua) throws IOException {
+        if (pipelineLua != null) {
+            Files.writeString(dir.resolve("pipeline.lua"), pipelineLua);
+        }
+        String json = """
+                {"listen": {"host": "127.0.0.1", "port": 0}, "admin": {"token": "t"},
+                 "default_upstream": "origin-a", "pipeline": ["pass"],
+                 "shared_dicts": {"counters": "1m"},
+                 "upstreams": {"origin-a": {"servers": [{"address": "127.0.0.1:%d"}]}},
+                 "customers": {"acme": {"hosts": ["acme.test"], "modules": {"pass": {}}}}}
+                """.formatted(origin.port());
+        return ((ConfigResult.Valid) ConfigLoader.parse(json, dir, "test.json")).config();
+    }
+
+    private static String get(int port, String path, String host) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            OutputStream out = s.getOutputStream();
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = s.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void proxiesToTheOriginAndServesStatusAndMetrics() throws IOException {
+        try (GraftServer graft = GraftServer.start(config(null), GraftServer.Options.ephemeral())) {
+            assertThat(graft.proxyPort()).isPositive();
+            String proxied = get(graft.proxyPort(), "/hello?x=1", "acme.test");
+            assertThat(proxied).startsWith("HTTP/1.1 200").contains("\"server\":\"origin-a\"").contains("\"path\":\"/hello?x=1\"");
+
+            String teapot = get(graft.proxyPort(), "/teapot", "acme.test");
+            assertThat(teapot).startsWith("HTTP/1.1 418").contains("short and stout");
+
+            String status = get(graft.adminPort(), "/status", "localhost");
+            assertThat(status).startsWith("HTTP/1.1 200")
+                    .contains("\"proxy\" : \"127.0.0.1:" + graft.proxyPort() + "\"")
+                    .contains("\"admin\" : \"127.0.0.1:" + graft.adminPort() + "\"")
+                    .contains("\"acme\"");
+
+            String metrics = get(graft.adminPort(), "/metrics", "localhost");
+            assertThat(metrics).startsWith("HTTP/1.1 200").contains("graft_requests_total{").contains("status=\"200\"");
+            assertThat(graft.sharedDicts().get("counters")).isPresent();
+        }
+    }
+
+    @Test
+    void brokenScriptsFailTheStartWithTheLuaError() throws IOException {
+        GraftConfig c = config("local M = {} function M.init() error('boom at init') end function M.run() end return M");
+        assertThatThrownBy(() -> GraftServer.start(c, GraftServer.Options.ephemeral()))
+                .isInstanceOf(GraftServer.StartFailed.class)
+                .hasMessageContaining("boom at init");
+    }
+
+    @Test
+    void aBusyPortFailsTheStartAndNamesTheAddress() throws IOException {
+        try (GraftServer first = GraftServer.start(config(null), GraftServer.Options.ephemeral())) {
+            GraftServer.Options same = GraftServer.Options.ephemeral()
+                    .withAdmin(new GraftConfig.Listener("127.0.0.1", first.adminPort()));
+            assertThatThrownBy(() -> GraftServer.start(config(null), same))
+                    .isInstanceOf(GraftServer.StartFailed.class)
+                    .hasMessageStartingWith("admin: cannot listen on 127.0.0.1:" + first.adminPort() + ": ");
+        }
+    }
+}
