@@ -68,13 +68,14 @@ public final class RequestScope {
         jumped = false;
     }
 
-    /** Detaches the API from the request: back to the init context. */
+    /**
+     * Detaches the API from the request: back to the init context. The body-filter chunk
+     * stays for the host to read; it clears it with {@link #bodyChunk(LuaValue, boolean)}.
+     */
     public void leave() {
         exchange = null;
         phase = null;
         phaseBit = INIT;
-        chunk = LuaValue.NIL;
-        eof = false;
     }
 
     /** The exchange of the call in progress, if a request phase is running. */
