@@ -44,7 +44,7 @@ local base64url = codec.base64url
 local equal = codec.equal
 local without_args = codec.without_args
 
-local _M = { PRIORITY = 950, _VERSION = "1.0.0" }
+local _M = { _VERSION = "1.0.0" }
 
 local compiled = setmetatable({}, { __mode = "k" })
 

@@ -26,7 +26,7 @@ local get_headers = ngx.req.get_headers
 local get_method = ngx.req.get_method
 local ERR = ngx.ERR
 
-local _M = { PRIORITY = 900, _VERSION = "1.0.0" }
+local _M = { _VERSION = "1.0.0" }
 
 local DEFAULT_METHODS = { "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE" }
 

@@ -32,7 +32,7 @@ local strip_port = addr.strip_port
 local find_net = addr.find
 local format_addr = addr.format
 
-local _M = { PRIORITY = 990, _VERSION = "1.0.0" }
+local _M = { _VERSION = "1.0.0" }
 
 local compiled = setmetatable({}, { __mode = "k" })
 

@@ -33,7 +33,7 @@ local set_uri_args = ngx.req.set_uri_args
 local set_header = ngx.req.set_header
 local ERR = ngx.ERR
 
-local _M = { PRIORITY = 800, _VERSION = "1.0.0" }
+local _M = { _VERSION = "1.0.0" }
 
 local DEFAULT_PAGE = "<html><head><title>Maintenance</title></head>"
                      .. "<body><h1>Down for maintenance</h1><p>Please try again later.</p></body></html>"
