@@ -59,13 +59,21 @@ local function json_number(n)
     if n ~= n or n == math.huge or n == -math.huge then
         return "null"
     end
-    if n % 1 == 0 then
-        return str_format("%d", n)
-    end
     local sign = ""
     if n < 0 then
         sign = "-"
         n = -n
+    end
+    if n % 1 == 0 then
+        if n < 2147483648 then
+            return sign .. str_format("%d", n)
+        end
+        if n < 2^53 then
+            -- LuaJ's %d wraps above 32 bits: print in two parts
+            local hi = math_floor(n / 1000000)
+            return str_format("%s%d%06d", sign, hi, n - hi * 1000000)
+        end
+        return "null"
     end
     local ms = math_floor(n * 1000 + 0.5)
     return str_format("%s%d.%03d", sign, math_floor(ms / 1000), ms % 1000)

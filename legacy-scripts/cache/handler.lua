@@ -66,7 +66,7 @@ local function compile(conf)
             invalid(field .. ".prefix", r.prefix, "a non-empty path prefix")
         elseif r.regex ~= nil and (type(r.regex) ~= "string" or not ngx_re_find("", "(?:" .. r.regex .. ")?", "jo")) then
             invalid(field .. ".regex", r.regex, "a valid regular expression")
-        elseif r.cache_control == nil and (type(ttl) ~= "number" or ttl < 0 or ttl % 1 ~= 0) then
+        elseif r.cache_control == nil and (type(ttl) ~= "number" or ttl < 0 or ttl % 1 ~= 0 or ttl > 2147483647) then
             invalid(field .. ".ttl", ttl, "whole seconds >= 0")
         elseif r.cache_control ~= nil and (type(r.cache_control) ~= "string" or r.cache_control == "") then
             invalid(field .. ".cache_control", r.cache_control, "a Cache-Control value")

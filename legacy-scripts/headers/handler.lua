@@ -103,7 +103,8 @@ local function hsts_value(h)
     if max_age == nil then
         max_age = 31536000
     end
-    if type(max_age) ~= "number" or max_age < 0 or max_age % 1 ~= 0 then
+    -- bounded to 32 bits: some hosts' %d wraps above
+    if type(max_age) ~= "number" or max_age < 0 or max_age % 1 ~= 0 or max_age > 2147483647 then
         ngx_log(ERR, "headers: hsts.max_age: ", tostring(max_age), " (expected: whole seconds >= 0)")
         return nil
     end
