@@ -258,7 +258,7 @@ function _M.access(conf)
     end
 end
 
-function _M.header_filter(conf)
+function _M.header_filter(_conf) -- the cookie was decided in access
     local cookie = ngx.ctx.router_set_cookie
     if not cookie then
         return
