@@ -245,7 +245,11 @@ function _M.run(phase)
         end
     end
 
-    local list = chains[name][phase]
+    local chain = chains[name]
+    if not chain then
+        return -- a customer of another config generation (the request began before a reload)
+    end
+    local list = chain[phase]
     if not list then
         return
     end
