@@ -48,8 +48,11 @@ local MAX_KEY_VALUE = 64 -- longer key values (headers) are hashed
 
 local prepared = setmetatable({}, { __mode = "k" })
 
+-- limits and windows reach headers through %d, which wraps above 32 bits on LuaJ
+local MAX_INT = 2147483647
+
 local function positive_int(v)
-    return type(v) == "number" and v >= 1 and v == math_floor(v)
+    return type(v) == "number" and v >= 1 and v <= MAX_INT and v == math_floor(v)
 end
 
 -- a rule from the settings -> the internal record, or nil and why
@@ -174,7 +177,8 @@ local function count(dict, prefix, rule, key, now)
     local start = now - now % window
     local reset = start + window - now
     local base = prefix .. rule.name .. ":" .. key .. ":"
-    local cur_key = base .. str_format("%d", start)
+    -- tostring: epoch seconds pass 2^31 in 2038, where %d would wrap on LuaJ
+    local cur_key = base .. tostring(start)
 
     if not rule.sliding then
         local n, err = dict:incr(cur_key, 1, 0, window)
@@ -191,7 +195,7 @@ local function count(dict, prefix, rule, key, now)
 
     -- sliding: estimate * window = prev * (window - elapsed) + (cur + 1) * window
     local elapsed = now - start
-    local prev = dict:get(base .. str_format("%d", start - window)) or 0
+    local prev = dict:get(base .. tostring(start - window)) or 0
     local cur = dict:get(cur_key) or 0
     local scaled = prev * (window - elapsed) + (cur + 1) * window
     local budget = rule.limit * window

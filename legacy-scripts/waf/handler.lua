@@ -23,6 +23,7 @@ local pairs = pairs
 local ipairs = ipairs
 local tonumber = tonumber
 local tostring = tostring
+local math_floor = math.floor
 local setmetatable = setmetatable
 local next = next
 local str_lower = string.lower
@@ -82,6 +83,14 @@ local TARGETS = {
 
 local prepared = setmetatable({}, { __mode = "k" })
 
+-- numbers that reach logs and headers through %d: integers that every host formats alike
+-- (LuaJ's %d wraps above 32 bits)
+local MAX_INT = 2147483647
+
+local function int_in(v, lo)
+    return type(v) == "number" and v >= lo and v <= MAX_INT and v == math_floor(v)
+end
+
 ---------------------------------------------------------------------------------------------
 -- preparing a customer's rule list (once per settings table)
 ---------------------------------------------------------------------------------------------
@@ -102,8 +111,8 @@ local function compile_rule(r, conf)
     if type(r) ~= "table" then
         return nil, "not an object"
     end
-    if type(r.id) ~= "number" then
-        return nil, "id: " .. tostring(r.id) .. " (expected: a number)"
+    if not int_in(r.id, 1) then
+        return nil, "id: " .. tostring(r.id) .. " (expected: a positive integer)"
     end
     local op = r.operator or "rx"
     if not OPERATORS[op] then
@@ -176,8 +185,8 @@ local function compile_rule(r, conf)
     end
 
     local score = r.score
-    if type(score) ~= "number" then
-        return nil, "score: " .. tostring(score) .. " (expected: a number)"
+    if not int_in(score, 0) or score > 1000 then
+        return nil, "score: " .. tostring(score) .. " (expected: an integer from 0 to 1000)"
     end
 
     return {
@@ -233,10 +242,19 @@ local function prepare(conf)
         end
     end
 
+    local threshold = conf.threshold
+    if threshold == nil then
+        threshold = DEFAULT_THRESHOLD
+    elseif not int_in(threshold, 0) then
+        ngx_log(ERR, "waf: threshold: ", tostring(threshold), " (expected: a non-negative integer), using ",
+                DEFAULT_THRESHOLD)
+        threshold = DEFAULT_THRESHOLD
+    end
+
     local max_args = type(conf.max_args) == "number" and conf.max_args or 100
     p = {
         mode = mode,
-        threshold = type(conf.threshold) == "number" and conf.threshold or DEFAULT_THRESHOLD,
+        threshold = threshold,
         body_limit = type(conf.body_limit) == "number" and conf.body_limit or DEFAULT_BODY_LIMIT,
         -- one more than allowed, so that "too many" is seen without parsing everything
         args_limit = max_args + 1,
