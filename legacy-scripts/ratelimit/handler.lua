@@ -79,10 +79,10 @@ local function compile_rule(r, i)
         header = str_lower(header)
     end
     if not positive_int(r.limit) then
-        return nil, field .. ".limit: " .. tostring(r.limit) .. " (expected: a positive integer)"
+        return nil, field .. ".limit: " .. tostring(r.limit) .. " (expected: an integer from 1 to 2147483647)"
     end
     if not positive_int(r.window) then
-        return nil, field .. ".window: " .. tostring(r.window) .. " (expected: seconds, a positive integer)"
+        return nil, field .. ".window: " .. tostring(r.window) .. " (expected: seconds, an integer from 1 to 2147483647)"
     end
     local algorithm = r.algorithm or "fixed"
     if algorithm ~= "fixed" and algorithm ~= "sliding" then

@@ -112,7 +112,7 @@ local function compile_rule(r, conf)
         return nil, "not an object"
     end
     if not int_in(r.id, 1) then
-        return nil, "id: " .. tostring(r.id) .. " (expected: a positive integer)"
+        return nil, "id: " .. tostring(r.id) .. " (expected: an integer from 1 to 2147483647)"
     end
     local op = r.operator or "rx"
     if not OPERATORS[op] then
