@@ -18,8 +18,10 @@ import dev.graft.host.lua.LuaScripts;
 import dev.graft.host.lua.lib.CjsonLibrary;
 import dev.graft.host.lua.lib.LuaJitCompat;
 import dev.graft.host.lua.lib.NgxCodecs;
+import dev.graft.host.lua.lib.NgxRegex;
 import dev.graft.host.lua.lib.NgxShared;
 import dev.graft.host.lua.lib.NgxTime;
+import dev.graft.host.lua.lib.RegexCache;
 import dev.graft.host.proxy.PipelineFactory;
 import dev.graft.host.proxy.ProxyServer;
 import io.netty.channel.EventLoopGroup;
@@ -206,7 +208,12 @@ public final class GraftServer implements AutoCloseable {
     private static Built build(GraftConfig config, LuaScripts scripts, SharedDicts dicts, Clock clock,
                                GraftMetrics metrics, int workerId, int workers) {
         AtomicReference<NgxTime> time = new AtomicReference<>();
+        RegexCache regexes = RegexCache.withDefaults();
         List<LuaLibrary> libraries = List.of(
+                (g, ngx) -> {
+                    NgxRegex.install(ngx, regexes);
+                    NgxRegex.installSplitModule(g, regexes);
+                },
                 (g, ngx) -> LuaJitCompat.install(g),
                 (g, ngx) -> CjsonLibrary.install(g),
                 (g, ngx) -> NgxCodecs.install(ngx),

@@ -34,6 +34,14 @@ public final class MicrometerGraftMetrics implements GraftMetrics, AutoCloseable
     private final ConcurrentHashMap<String, Counter> luaErrors = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> budgetStops = new ConcurrentHashMap<>();
 
+    /** Fixed histogram buckets: few enough to keep a scrape small, spread over what origins do. */
+    private static final Duration[] LATENCY_BUCKETS = {
+        Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+        Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+        Duration.ofSeconds(10), Duration.ofSeconds(30),
+    };
+
     private record RequestKey(String customer, int status) {}
 
     private record FailureKey(String upstream, String kind) {}
@@ -72,9 +80,7 @@ public final class MicrometerGraftMetrics implements GraftMetrics, AutoCloseable
         latency.computeIfAbsent(tag(upstream), u -> Timer.builder("graft.upstream.latency")
                 .description("Time from sending a request upstream to its response head")
                 .tag("upstream", u)
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(30))
+                .serviceLevelObjectives(LATENCY_BUCKETS)
                 .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 

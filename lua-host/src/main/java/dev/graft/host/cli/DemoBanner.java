@@ -30,13 +30,14 @@ final class DemoBanner {
         return b.toString();
     }
 
-    /** The README shows the same four requests and what they return. */
+    /** The README shows the same four requests and what they return (customers of graft.json). */
     static String[] curlLines(String proxy) {
         return new String[] {
-            "curl -si -H 'Host: acme.test' " + proxy + "/hello              # proxied to origin-a",
-            "curl -si -H 'Host: acme.test' " + proxy + "/old-page           # redirected",
-            "curl -si -H 'Host: acme.test' \"" + proxy + "/search?q=1'%20OR%201=1--\"   # blocked by the WAF",
-            "for i in $(seq 1 12); do curl -s -o /dev/null -w '%{http_code} ' -H 'Host: acme.test' " + proxy + "/api/ping; done; echo   # rate limited",
+            "curl -si -H 'Host: shop.test' " + proxy + "/api/hello                 # proxied to origin-a",
+            "curl -si -H 'Host: shop.test' " + proxy + "/old                       # redirected by redirects",
+            "curl -si -H 'Host: shop.test' \"" + proxy + "/search?q=1%27%20OR%201=1--\"   # blocked by waf",
+            "for i in $(seq 12); do curl -s -o /dev/null -w '%{http_code} ' -H 'Host: shop.test' " + proxy
+                    + "/api/ping; done; echo   # ratelimit: 10 per 10 s",
         };
     }
 }

@@ -62,7 +62,7 @@ class AdminHandlerTest {
                 .contains("graft_lua_errors_total{module=\"waf\"} 1.0")
                 .contains("graft_lua_budget_stops_total{module=\"waf\"} 1.0")
                 .contains("graft_upstream_latency_seconds_count{upstream=\"origin-a\"} 1")
-                .contains("graft_upstream_latency_seconds_bucket{upstream=\"origin-a\",le=")
+                .contains("graft_upstream_latency_seconds_bucket{upstream=\"origin-a\",le=\"0.005\"} 1")
                 .contains("jvm_memory_used_bytes");
     }
 
