@@ -20,7 +20,7 @@ import org.luaj.vm2.Varargs;
  * <table>
  *   <tr><td>digests</td><td>md5, md5_bin, sha1_bin, hmac_sha1, crc32_short, crc32_long</td></tr>
  *   <tr><td>base64</td><td>encode_base64 (no_padding flag), decode_base64 (nil on invalid input, nginx's rules)</td></tr>
- *   <tr><td>URI</td><td>escape_uri (type 0 and 2 as ngx_escape_uri), unescape_uri ('+' becomes a space, as measured on OpenResty)</td></tr>
+ *   <tr><td>URI</td><td>escape_uri (types 0 to 6 as ngx_escape_uri, default 2), unescape_uri ('+' becomes a space, as measured on OpenResty)</td></tr>
  *   <tr><td>args</td><td>encode_args, decode_args (max_args, default 100)</td></tr>
  *   <tr><td>SQL</td><td>quote_sql_str</td></tr>
  * </table>
@@ -31,9 +31,18 @@ public final class NgxCodecs {
 
     private static final byte[] HEX_UPPER = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final HexFormat HEX_LOWER = HexFormat.of();
-    // bytes that ngx_escape_uri leaves alone, per type (bit set = keep)
-    private static final boolean[] KEEP_URI = keep("!\"$&'()*+,-./:;<=>@[\\]^_`{|}~");
-    private static final boolean[] KEEP_COMPONENT = keep("-._~!*'()");
+    // bytes that ngx_escape_uri leaves alone, per type 0..6 (measured on nginx 1.22):
+    // URI, ARGS, URI_COMPONENT, HTML, REFRESH, MEMCACHED, MAIL_AUTH
+    private static final boolean[][] KEEP = {
+        keepPrintableExcept("#%?", false),
+        keepPrintableExcept("#%+?", false),
+        keep("-._~!*'()"),
+        keepPrintableExcept("\"#%'", false),
+        keepPrintableExcept("\"'", false),
+        keepPrintableExcept("%", true),
+        keepPrintableExcept("%", true),
+    };
+    private static final boolean[] KEEP_COMPONENT = KEEP[2];
     private static final int[] BASE64_VALUE = base64Values();
 
     private final MessageDigest md5;
@@ -72,12 +81,10 @@ public final class NgxCodecs {
         }));
         ngx.set("escape_uri", new LuaFn("escape_uri", a -> {
             int type = a.optint(2, 2);
-            boolean[] keep = switch (type) {
-                case 0 -> KEEP_URI;
-                case 2 -> KEEP_COMPONENT;
-                default -> throw new org.luaj.vm2.LuaError("type: " + type + " (expected: 0 or 2)");
-            };
-            return escape(str(a, 1), keep);
+            if (type < 0 || type >= KEEP.length) {
+                throw new org.luaj.vm2.LuaError("\"type\" " + type + " out of range");
+            }
+            return escape(str(a, 1), KEEP[type]);
         }));
         ngx.set("unescape_uri", new LuaFn("unescape_uri", a -> unescape(str(a, 1), 0, str(a, 1).m_length)));
         ngx.set("encode_args", new LuaFn("encode_args", a -> encodeArgs(a.checktable(1))));
@@ -362,6 +369,15 @@ public final class NgxCodecs {
         byte[] b = new byte[s.m_length];
         System.arraycopy(s.m_bytes, s.m_offset, b, 0, s.m_length);
         return b;
+    }
+
+    /** Keeps 0x21..0x7E except {@code escaped}, and 0x7F..0xFF when {@code keepHigh}. */
+    private static boolean[] keepPrintableExcept(String escaped, boolean keepHigh) {
+        boolean[] keep = new boolean[256];
+        for (int c = 0x21; c <= 0xFF; c++) {
+            keep[c] = c < 0x7F ? escaped.indexOf(c) < 0 : keepHigh;
+        }
+        return keep;
     }
 
     private static boolean[] keep(String punct) {

@@ -37,9 +37,9 @@ public final class NgxTime {
     private static final DateTimeFormatter DAY_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
     // the three formats ngx_parse_http_time accepts: RFC 1123, RFC 850, asctime
     private static final Pattern RFC1123 =
-            Pattern.compile("[A-Za-z]+, (\\d{1,2}) ([A-Za-z]{3}) (\\d{4}) (\\d\\d):(\\d\\d):(\\d\\d) GMT.*", Pattern.DOTALL);
+            Pattern.compile("[A-Za-z]+, (\\d{1,2}) ([A-Za-z]{3}) (\\d{4}) (\\d\\d):(\\d\\d):(\\d\\d).*", Pattern.DOTALL);
     private static final Pattern RFC850 =
-            Pattern.compile("[A-Za-z]+, (\\d{1,2})-([A-Za-z]{3})-(\\d\\d) (\\d\\d):(\\d\\d):(\\d\\d) GMT.*", Pattern.DOTALL);
+            Pattern.compile("[A-Za-z]+, (\\d{1,2})-([A-Za-z]{3})-(\\d\\d) (\\d\\d):(\\d\\d):(\\d\\d).*", Pattern.DOTALL);
     private static final Pattern ASCTIME =
             Pattern.compile("[A-Za-z]+ ([A-Za-z]{3}) +(\\d{1,2}) (\\d\\d):(\\d\\d):(\\d\\d) (\\d{4}).*", Pattern.DOTALL);
     private static final String MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
