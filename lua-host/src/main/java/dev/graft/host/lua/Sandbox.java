@@ -37,7 +37,8 @@ import org.luaj.vm2.lib.jse.JseMathLib;
  *       require's Java-class searcher, string.dump's counterpart (binary chunks)</td></tr>
  *   <tr><td>changed</td><td>load/loadstring accept text only; io.open reads files inside the scripts folder only;
  *       os.getenv sees no variable but TZ (like nginx without env directives); collectgarbage never calls
- *       System.gc(); print goes to ngx.log NOTICE; debug has traceback only</td></tr>
+ *       System.gc(); print goes to ngx.log NOTICE; debug has traceback only; pcall returns Lua's
+ *       "chunk:line: msg" (no LuaJ traceback) and lets ngx.exit and budget stops through</td></tr>
  *   <tr><td>shared</td><td>the string metatable (JVM-wide in LuaJ) is frozen, with a frozen copy of the string
  *       functions behind it; each VM's global {@code string} table is its own</td></tr>
  * </table>
@@ -120,6 +121,7 @@ final class Sandbox {
         g.rawset("loadstring", fn("loadstring", a -> textLoad(load, a.arg1(), a.arg(2), LuaValue.NIL, false)));
         g.rawset("collectgarbage", fn("collectgarbage", Sandbox::collectgarbage));
         g.rawset("print", NgxApi.print(scope));
+        ProtectedCall.install(g, budget);
 
         // require: preloaded libraries, then the scripts folder; never Java classes or other paths
         LuaTable searchers = new LuaTable();

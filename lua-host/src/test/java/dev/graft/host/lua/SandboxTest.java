@@ -138,6 +138,33 @@ class SandboxTest {
     }
 
     @Test
+    void pcallReturnsLuasMessageWithoutTraceback() {
+        LuaFixture.write(scripts, "m.lua", """
+                local M = {}
+                function M.boom() error("boom") end
+                function M.bare() error("bare", 0) end
+                function M.tbl() error({code = 7}) end
+                return M
+                """);
+        assertThat(eval("local ok, e = pcall(require('m').boom) return e")).isEqualTo("m.lua:2: boom");
+        assertThat(eval("local ok, e = pcall(require('m').bare) return e")).isEqualTo("bare");
+        assertThat(eval("local ok, e = pcall(require('m').tbl) return e.code")).isEqualTo("7");
+        assertThat(eval("return select('#', pcall(function() return 1, 2 end))")).isEqualTo("3");
+        assertThat(eval("local ok, e = xpcall(require('m').boom, function(m) return 'handled' end) return e"))
+                .isEqualTo("handled");
+    }
+
+    @Test
+    void xpcallCannotSwallowABudgetStop() {
+        CallResult r = lua.call(ex, Phase.ACCESS, """
+                xpcall(function() while true do end end, function(m) return m end)
+                ngx.var.after = "ran"
+                """);
+        assertThat(r).isInstanceOf(CallResult.BudgetStopped.class);
+        assertThat(ex.variables()).doesNotContainKey("after");
+    }
+
+    @Test
     void luajitCompatFallbacks() {
         assertThat(eval("return select('#', unpack({1, 2, 3}))")).isEqualTo("3");
     }
