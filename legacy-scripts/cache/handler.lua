@@ -45,7 +45,7 @@ local function escape_byte(c)
 end
 
 local function escape_path(s)
-    return (str_gsub(s, "[^%w%-%._~/!%$&'%(%)%*%+,;=:@]", escape_byte))
+    return (str_gsub(s, "[^A-Za-z0-9%-%._~/!%$&'%(%)%*%+,;=:@]", escape_byte))
 end
 
 local function invalid(field, value, expected)
@@ -165,7 +165,7 @@ local function cookie_names_present(cookie_header, names)
                 break
             end
             local before = s > 1 and str_sub(cookie_header, 1, s - 1) or ""
-            if s == 1 or str_find(before, ";%s*$") then
+            if s == 1 or str_find(before, ";[ \t]*$") then
                 return true
             end
             pos = e + 1

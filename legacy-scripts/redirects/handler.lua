@@ -18,7 +18,7 @@ local str_find = string.find
 local str_sub = string.sub
 local str_gsub = string.gsub
 local str_byte = string.byte
-local str_lower = string.lower
+local str_char = string.char
 local str_format = string.format
 local ngx_var = ngx.var
 local ngx_log = ngx.log
@@ -34,6 +34,17 @@ local MATCHES = { exact = true, prefix = true, regex = true }
 -- settings table -> compiled rule list; weak keys: a reloaded config frees its entries
 local compiled = setmetatable({}, { __mode = "k" })
 
+-- ASCII-only lower case, byte for byte: Lua's string.lower in the C locale does the same,
+-- while a host whose string.lower goes through Unicode could change bytes and lengths
+local ASCII_LOWER = {}
+for c = 65, 90 do
+    ASCII_LOWER[str_char(c)] = str_char(c + 32)
+end
+
+local function ascii_lower(s)
+    return (str_gsub(s, "[A-Z]", ASCII_LOWER))
+end
+
 local function escape_byte(c)
     return str_format("%%%02X", str_byte(c))
 end
@@ -43,7 +54,7 @@ local function escape_path(s)
     if s == nil or s == "" then
         return ""
     end
-    return (str_gsub(s, "[^%w%-%._~/!%$&'%(%)%*%+,;=:@]", escape_byte))
+    return (str_gsub(s, "[^A-Za-z0-9%-%._~/!%$&'%(%)%*%+,;=:@]", escape_byte))
 end
 
 local function invalid(i, field, value, expected)
@@ -76,7 +87,7 @@ local function compile(conf)
             local ignore_case = r.ignore_case == true
             local from = r.from
             if ignore_case and match ~= "regex" then
-                from = str_lower(from)
+                from = ascii_lower(from)
             end
             rules[#rules + 1] = {
                 match = match,
@@ -155,7 +166,7 @@ function _M.rewrite(conf)
         local rule = rules[i]
         local cmp_path = path
         if rule.ignore_case and rule.match ~= "regex" then
-            lower_path = lower_path or str_lower(path)
+            lower_path = lower_path or ascii_lower(path)
             cmp_path = lower_path
         end
         local target = target_for(rule, path, cmp_path)
