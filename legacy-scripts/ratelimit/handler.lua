@@ -121,9 +121,17 @@ local function prepare(conf)
     else
         ngx_log(ERR, "ratelimit: rules: (expected: a list of rules), nothing is limited")
     end
+    local status = conf.status
+    if status == nil then
+        status = DEFAULT_STATUS
+    elseif type(status) ~= "number" or status < 400 or status > 599 or status ~= math_floor(status) then
+        ngx_log(ERR, "ratelimit: status: ", tostring(status), " (expected: an HTTP status from 400 to 599), using ",
+                DEFAULT_STATUS)
+        status = DEFAULT_STATUS
+    end
     p = {
         rules = rules,
-        status = type(conf.status) == "number" and conf.status or DEFAULT_STATUS,
+        status = status,
         message = type(conf.message) == "string" and conf.message or "Too Many Requests",
         headers = conf.headers ~= false,
     }
@@ -243,8 +251,9 @@ function _M.access(conf)
             if not allowed then
                 local rl = { rule = rule.name, limit = rule.limit, remaining = 0, reset = reset }
                 ctx.ratelimit = rl
+                -- the client address, not the key: a header key may be a credential
                 ngx_log(INFO, "ratelimit: customer=", ctx.customer or "-", " rule=", rule.name,
-                        " key=", key, " limit=", str_format("%d", rule.limit), " refused")
+                        " client=", client_address(), " limit=", str_format("%d", rule.limit), " refused")
                 ngx.status = p.status
                 ngx.header["Retry-After"] = str_format("%d", reset)
                 ngx.header["Content-Type"] = "text/plain"
