@@ -56,10 +56,12 @@ public final class LuaPipeline implements RequestPipeline {
     private final String defaultUpstream;
     private final boolean anyReadsBody;
     private final boolean anyBodyFilter;
+    private final Runnable requestStart;
 
     private LuaPipeline(LuaVm vm, LuaValue run, GraftMetrics metrics, String defaultUpstream,
-            boolean anyReadsBody, boolean anyBodyFilter) {
+            boolean anyReadsBody, boolean anyBodyFilter, Runnable requestStart) {
         this.vm = vm;
+        this.requestStart = requestStart;
         this.run = run;
         this.metrics = metrics;
         this.defaultUpstream = defaultUpstream;
@@ -87,6 +89,16 @@ public final class LuaPipeline implements RequestPipeline {
      */
     public static Build create(GraftConfig config, LuaScripts scripts, GraftMetrics metrics, int workerId,
             int workerCount, List<LuaLibrary> libraries) {
+        return create(config, scripts, metrics, workerId, workerCount, libraries, () -> { });
+    }
+
+    /**
+     * As {@link #create(GraftConfig, LuaScripts, GraftMetrics, int, int, List)}, with
+     * {@code requestStart} run when each request's phases begin (the ngx time cache refresh).
+     */
+    public static Build create(GraftConfig config, LuaScripts scripts, GraftMetrics metrics, int workerId,
+            int workerCount, List<LuaLibrary> libraries, Runnable requestStart) {
+        requireNonNull(requestStart, "requestStart");
         requireNonNull(config, "config");
         requireNonNull(scripts, "scripts");
         requireNonNull(metrics, "metrics");
@@ -117,7 +129,8 @@ public final class LuaPipeline implements RequestPipeline {
                 anyBodyFilter = true;
             }
         }
-        return new Build.Ready(new LuaPipeline(vm, run, metrics, defaultUpstream, anyReadsBody, anyBodyFilter));
+        return new Build.Ready(new LuaPipeline(vm, run, metrics, defaultUpstream, anyReadsBody, anyBodyFilter,
+                requestStart));
     }
 
     private static String describe(CallResult r) {
@@ -153,6 +166,7 @@ public final class LuaPipeline implements RequestPipeline {
 
     @Override
     public Verdict onRequest(Exchange ex) {
+        requestStart.run();
         if (ex.upstream().isEmpty() && !defaultUpstream.isEmpty()) {
             ex.upstream(defaultUpstream);
         }
