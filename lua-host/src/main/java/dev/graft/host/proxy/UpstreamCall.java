@@ -37,6 +37,7 @@ final class UpstreamCall implements UpstreamHandler.Listener {
 
     private Channel channel;
     private UpstreamHandler handler;
+    private boolean retried;
     private boolean requestSent;
     private boolean responseStarted;
     private boolean upstreamKeepAlive;
@@ -82,6 +83,12 @@ final class UpstreamCall implements UpstreamHandler.Listener {
             ch.write(head);
             ch.writeAndFlush(new DefaultLastHttpContent(Unpooled.wrappedBuffer(body)));
             requestWritten();
+        } else if (!request.hasBody) {
+            // Sent whole now, so that a retry can send it again; the client's empty last
+            // content is dropped by sendBody.
+            ch.write(UpstreamRequests.build(ex, server, OptionalLong.empty(), false));
+            ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            requestWritten();
         } else {
             ch.writeAndFlush(UpstreamRequests.build(ex, server, OptionalLong.empty(), request.chunked));
         }
@@ -100,7 +107,7 @@ final class UpstreamCall implements UpstreamHandler.Listener {
 
     /** Streams one piece of the client's body; takes ownership of it. */
     void sendBody(HttpContent content) {
-        if (done || channel == null) {
+        if (done || channel == null || requestSent) {
             content.release();
             return;
         }
@@ -199,6 +206,18 @@ final class UpstreamCall implements UpstreamHandler.Listener {
         if (done) {
             return;
         }
+        if (retryable(failure)) {
+            // A kept-alive connection the origin closed while we took it (its FIN not yet seen):
+            // the request never reached the origin's application, so it is safe to send again.
+            retried = true;
+            handler.detach();
+            channel.close();
+            channel = null;
+            handler = null;
+            requestSent = false;
+            start();
+            return;
+        }
         done = true;
         loop.metrics().upstreamFailure(upstreamName, failure.kind());
         if (handler != null) {
@@ -208,6 +227,11 @@ final class UpstreamCall implements UpstreamHandler.Listener {
             channel.close();
         }
         front.upstreamFailed(request, failure);
+    }
+
+    private boolean retryable(UpstreamFailure failure) {
+        return failure == UpstreamFailure.RESET && !retried && !responseStarted && handler != null && handler.reused()
+                && (request.exchange.bodyBuffered() || !request.hasBody);
     }
 
     /** The client went away or was refused: drop the upstream connection, it is mid-exchange. */

@@ -35,6 +35,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     private ChannelHandlerContext ctx;
     private Listener listener;
+    private int uses;
     private boolean skippingInterim;
 
     private long readTimeoutNanos;
@@ -53,8 +54,14 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     /** Hands the connection to a request. */
     void attach(Listener listener) {
         leavePool();
+        uses++;
         this.listener = listener;
         this.skippingInterim = false;
+    }
+
+    /** Whether a request used this connection before the current one. */
+    boolean reused() {
+        return uses > 1;
     }
 
     /** The request is done with the connection; nothing more is delivered to it. */

@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ProxyEndToEndTest {
 
     private static TestOrigin origin;
+    private static OneShotOrigin oneShot;
     private static int deadPort;
 
     private StubPipeline pipeline;
@@ -35,14 +36,16 @@ class ProxyEndToEndTest {
     @BeforeAll
     static void startOrigin() throws IOException {
         origin = new TestOrigin();
+        oneShot = new OneShotOrigin();
         try (ServerSocket s = new ServerSocket(0)) {
             deadPort = s.getLocalPort();
         }
     }
 
     @AfterAll
-    static void stopOrigin() {
+    static void stopOrigin() throws IOException {
         origin.close();
+        oneShot.close();
     }
 
     @BeforeEach
@@ -54,6 +57,8 @@ class ProxyEndToEndTest {
                 ex.upstream("dead");
             } else if (ex.uri().startsWith("/slow") || ex.uri().equals("/silent")) {
                 ex.upstream("slow");
+            } else if (ex.uri().startsWith("/oneshot")) {
+                ex.upstream("oneshot");
             } else if (ex.uri().startsWith("/brief")) {
                 ex.upstream("brief");
             }
@@ -68,7 +73,8 @@ class ProxyEndToEndTest {
                 "origin", TestConfigs.upstream(origin.port(), 2000, 10_000, 60_000),
                 "slow", TestConfigs.upstream(origin.port(), 2000, 300, 60_000),
                 "brief", TestConfigs.upstream(origin.port(), 2000, 10_000, 150),
-                "dead", TestConfigs.upstream(deadPort, 2000, 1000, 60_000));
+                "dead", TestConfigs.upstream(deadPort, 2000, 1000, 60_000),
+                "oneshot", TestConfigs.upstream(oneShot.port(), 2000, 5000, 60_000));
         GraftConfig config = TestConfigs.config(upstreams, "origin", limits);
         return ProxyServer.start(config, loop -> pipeline, metrics, Transport.best(), 1);
     }
@@ -159,6 +165,18 @@ class ProxyEndToEndTest {
             Thread.sleep(100);
             c.send(get("/echo"));
             assertThat(c.read().status()).isEqualTo(200);
+        }
+        assertThat(proxy.upstreamConnectionsOpened()).isEqualTo(2);
+        assertThat(metrics.failures).isEmpty();
+    }
+
+    @Test
+    void a_reused_connection_that_dies_before_answering_is_retried_on_a_new_one() {
+        try (RawClient c = client()) {
+            c.send(get("/oneshot/1"));
+            assertThat(c.read().text()).isEqualTo("ok");
+            c.send(get("/oneshot/2"));
+            assertThat(c.read().text()).isEqualTo("ok");
         }
         assertThat(proxy.upstreamConnectionsOpened()).isEqualTo(2);
         assertThat(metrics.failures).isEmpty();
