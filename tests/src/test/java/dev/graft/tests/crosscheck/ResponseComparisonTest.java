@@ -1,0 +1,65 @@
+package dev.graft.tests.crosscheck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.graft.tests.harness.ClientResult;
+import dev.graft.tests.harness.Header;
+import dev.graft.tests.harness.RawResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ResponseComparisonTest {
+
+    private static ClientResult answer(int status, String body, Header... headers) {
+        return new ClientResult.Answered(new RawResponse(status, List.of(headers), body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String echo(String requestId, String xA) {
+        return "{\"server\":\"origin-a\",\"method\":\"GET\",\"path\":\"/\",\"headers\":{\"x-request-id\":\""
+                + requestId + "\",\"x-a\":" + xA + "},\"body\":\"\",\"body_bytes\":0}";
+    }
+
+    @Test
+    void theExpectedDifferencesDoNotCount() {
+        assertThat(ResponseComparison.compare(
+                answer(403, "Blocked. Request ID: 0123456789abcdef0123456789abcdef\n",
+                        new Header("Date", "Mon"), new Header("Server", "nginx/1.22.1"), new Header("Content-Length", "50")),
+                answer(403, "Blocked. Request ID: fedcba9876543210fedcba9876543210\n",
+                        new Header("date", "Tue"), new Header("Transfer-Encoding", "chunked"))))
+                .isEmpty();
+        assertThat(ResponseComparison.compare(answer(200, echo("aa", "\"1\"")), answer(200, echo("bb", "\"1\""))))
+                .isEmpty();
+    }
+
+    @Test
+    void everythingElseIsReportedWithBothSides() {
+        assertThat(ResponseComparison.compare(
+                answer(200, "a", new Header("X-Waf", "1"), new Header("Vary", "Origin"), new Header("Vary", "Accept")),
+                answer(403, "b", new Header("Vary", "Accept"), new Header("vary", "Origin"))))
+                .containsExactly(
+                        "status: nginx gave 200, graft gave 403",
+                        "header vary: nginx gave [Origin, Accept], graft gave [Accept, Origin]",
+                        "header x-waf: nginx gave \"1\", graft gave none",
+                        "body: nginx gave \"a\", graft gave \"b\"");
+    }
+
+    @Test
+    void echoBodiesCompareFieldByField() {
+        assertThat(ResponseComparison.compare(answer(200, echo("aa", "[\"1\",\"2\"]")), answer(200, echo("bb", "\"1\""))))
+                .containsExactly("origin header x-a: nginx sent [\"1\",\"2\"], graft sent \"1\"");
+    }
+
+    @Test
+    void aMissingAnswerIsADifferenceOnlyOnOneSide() {
+        ClientResult none = new ClientResult.NoAnswer("reset");
+        assertThat(ResponseComparison.compare(none, none)).isEmpty();
+        assertThat(ResponseComparison.compare(answer(400, ""), none))
+                .containsExactly("answer: nginx gave 400, graft gave none (reset)");
+    }
+
+    @Test
+    void everyExpectedDifferenceSaysWhy() {
+        assertThat(ResponseComparison.EXPECTED_DIFFERENCES).allSatisfy(e -> assertThat(e.reason()).isNotBlank());
+    }
+}
