@@ -56,12 +56,12 @@ public final class LuaPipeline implements RequestPipeline {
     private final String defaultUpstream;
     private final boolean anyReadsBody;
     private final boolean anyBodyFilter;
-    private final Runnable requestStart;
+    private final Runnable beforeCall;
 
     private LuaPipeline(LuaVm vm, LuaValue run, GraftMetrics metrics, String defaultUpstream,
-            boolean anyReadsBody, boolean anyBodyFilter, Runnable requestStart) {
+            boolean anyReadsBody, boolean anyBodyFilter, Runnable beforeCall) {
         this.vm = vm;
-        this.requestStart = requestStart;
+        this.beforeCall = beforeCall;
         this.run = run;
         this.metrics = metrics;
         this.defaultUpstream = defaultUpstream;
@@ -94,11 +94,12 @@ public final class LuaPipeline implements RequestPipeline {
 
     /**
      * As {@link #create(GraftConfig, LuaScripts, GraftMetrics, int, int, List)}, with
-     * {@code requestStart} run when each request's phases begin (the ngx time cache refresh).
+     * {@code beforeCall} run before each phase call: the ngx time cache refresh, which nginx
+     * does once per event-loop turn.
      */
     public static Build create(GraftConfig config, LuaScripts scripts, GraftMetrics metrics, int workerId,
-            int workerCount, List<LuaLibrary> libraries, Runnable requestStart) {
-        requireNonNull(requestStart, "requestStart");
+            int workerCount, List<LuaLibrary> libraries, Runnable beforeCall) {
+        requireNonNull(beforeCall, "beforeCall");
         requireNonNull(config, "config");
         requireNonNull(scripts, "scripts");
         requireNonNull(metrics, "metrics");
@@ -130,7 +131,7 @@ public final class LuaPipeline implements RequestPipeline {
             }
         }
         return new Build.Ready(new LuaPipeline(vm, run, metrics, defaultUpstream, anyReadsBody, anyBodyFilter,
-                requestStart));
+                beforeCall));
     }
 
     private static String describe(CallResult r) {
@@ -166,7 +167,6 @@ public final class LuaPipeline implements RequestPipeline {
 
     @Override
     public Verdict onRequest(Exchange ex) {
-        requestStart.run();
         if (ex.upstream().isEmpty() && !defaultUpstream.isEmpty()) {
             ex.upstream(defaultUpstream);
         }
@@ -195,8 +195,28 @@ public final class LuaPipeline implements RequestPipeline {
         return Verdict.PROXY;
     }
 
+    /** Runs the driver for one phase of {@code ex}. */
+    private CallResult runPhase(Exchange ex, Phase phase) {
+        beforeCall.run();
+        return vm.call(ex, phase, run, PHASE_ARGS[phase.ordinal()]);
+    }
+
+    /**
+     * The customer the driver resolved for {@code ex} ({@code ngx.ctx.customer}), for metrics
+     * and logs; empty before rewrite or for an unknown host.
+     */
+    public static java.util.Optional<String> customer(Exchange ex) {
+        if (ex.luaCtx() instanceof org.luaj.vm2.LuaTable ctx) {
+            LuaValue c = ctx.rawget("customer");
+            if (c.isstring()) {
+                return java.util.Optional.of(c.tojstring());
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     private Next requestPhase(Exchange ex, Phase phase) {
-        CallResult r = vm.call(ex, phase, run, PHASE_ARGS[phase.ordinal()]);
+        CallResult r = runPhase(ex, phase);
         return switch (r) {
             case CallResult.Returned x -> ex.output().size() > 0 ? Next.RESPOND : Next.CONTINUE;
             case CallResult.Jumped x -> Next.JUMP;
@@ -258,7 +278,7 @@ public final class LuaPipeline implements RequestPipeline {
 
     @Override
     public void onResponseHead(Exchange ex) {
-        CallResult r = vm.call(ex, Phase.HEADER_FILTER, run, PHASE_ARGS[Phase.HEADER_FILTER.ordinal()]);
+        CallResult r = runPhase(ex, Phase.HEADER_FILTER);
         if (vm.scope().exited()) {
             // recorded by ngx.exit in header_filter, which returns there: ERROR fails the response
             int status = vm.scope().exitStatus();
@@ -283,7 +303,7 @@ public final class LuaPipeline implements RequestPipeline {
         }
         LuaString in = LuaString.valueUsing(chunk);
         vm.scope().bodyChunk(in, last);
-        CallResult r = vm.call(ex, Phase.BODY_FILTER, run, PHASE_ARGS[Phase.BODY_FILTER.ordinal()]);
+        CallResult r = runPhase(ex, Phase.BODY_FILTER);
         LuaValue out = vm.scope().bodyChunk();
         vm.scope().bodyChunk(LuaValue.NIL, false);
         if (filterFailure(ex, Phase.BODY_FILTER, r) || out == in) {
@@ -298,7 +318,7 @@ public final class LuaPipeline implements RequestPipeline {
 
     @Override
     public void onLog(Exchange ex) {
-        filterFailure(ex, Phase.LOG, vm.call(ex, Phase.LOG, run, PHASE_ARGS[Phase.LOG.ordinal()]));
+        filterFailure(ex, Phase.LOG, runPhase(ex, Phase.LOG));
     }
 
     /** Logs and counts a failure of a phase that can no longer change the status; true if failed. */

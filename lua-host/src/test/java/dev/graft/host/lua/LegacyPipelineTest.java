@@ -51,6 +51,7 @@ class LegacyPipelineTest {
         Exchange ex = exchange("GET", "/", "Host", "nobody.test");
         assertThat(pipeline.onRequest(ex)).isEqualTo(Verdict.RESPOND);
         assertThat(ex.status()).isEqualTo(404);
+        assertThat(LuaPipeline.customer(ex)).isEmpty();
         assertThat(failures).isEmpty();
     }
 
@@ -68,7 +69,7 @@ class LegacyPipelineTest {
                 pipeline.onResponseBody(ex, "body".getBytes(), true);
             }
             pipeline.onLog(ex);
-            assertThat(ex.luaCtx()).as(host).isNotNull();
+            assertThat(LuaPipeline.customer(ex)).as(host).isPresent();
         }
         assertThat(failures).isEmpty();
     }
