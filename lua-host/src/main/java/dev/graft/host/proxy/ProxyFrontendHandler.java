@@ -121,8 +121,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
                 cur.call.abort();
             }
             cur.body = null;
-            // 499 is nginx's "client closed the request" for what never got its response out.
-            finishLog(cur, cur.responseComplete ? cur.exchange.status() : 499);
+            // 499 is nginx's "client closed the request" for what never got its response head out.
+            finishLog(cur, cur.exchange.headersSent() ? cur.exchange.status() : 499);
         }
     }
 
@@ -197,7 +197,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         long startMillis = System.currentTimeMillis();
         long startNanos = System.nanoTime();
         UriNormalizer.Result target = UriNormalizer.normalize(req.uri());
-        if (!(target instanceof UriNormalizer.Normalized normalized)) {
+        if (!(target instanceof UriNormalizer.Normalized normalized) || !hostValid(req)) {
             rejectNow(400, requestId);
             return;
         }
@@ -463,6 +463,12 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         while ((msg = inbound.poll()) != null) {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    /** Like nginx: an HTTP/1.1 request needs exactly one Host header, and no request may have two. */
+    private static boolean hostValid(HttpRequest req) {
+        int hosts = req.headers().getAll(HttpHeaderNames.HOST).size();
+        return hosts == 1 || (hosts == 0 && !req.protocolVersion().equals(HttpVersion.HTTP_1_1));
     }
 
     /** An Expect header other than 100-continue: 417, as RFC 9110 section 10.1.1 allows. */

@@ -219,6 +219,43 @@ class ProxyEndToEndTest {
     }
 
     @Test
+    void a_connect_that_times_out_is_504() throws IOException {
+        // A listener whose accept queue is full drops SYNs on Linux, so connects hang.
+        try (ServerSocket full = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.List<java.net.Socket> fillers = new java.util.ArrayList<>();
+            boolean hangs = false;
+            try {
+                for (int i = 0; i < 16 && !hangs; i++) {
+                    java.net.Socket s = new java.net.Socket();
+                    fillers.add(s);
+                    try {
+                        s.connect(full.getLocalSocketAddress(), 200);
+                    } catch (java.net.SocketTimeoutException e) {
+                        hangs = true;
+                    }
+                }
+                org.junit.jupiter.api.Assumptions.assumeTrue(hangs, "the kernel does not drop SYNs on a full backlog");
+                proxy.close();
+                Map<String, UpstreamConfig> upstreams = Map.of(
+                        "origin", TestConfigs.upstream(full.getLocalPort(), 300, 1000, 60_000));
+                proxy = ProxyServer.start(TestConfigs.config(upstreams, "origin", TestConfigs.LIMITS),
+                        loop -> pipeline, metrics, Transport.best(), 1);
+                try (RawClient c = client()) {
+                    c.send(get("/x"));
+                    RawClient.Response r = c.read();
+                    assertThat(r.status()).isEqualTo(504);
+                    assertThat(r.text()).contains(r.header("x-request-id"));
+                }
+                assertThat(metrics.failures).containsExactly("origin:timeout");
+            } finally {
+                for (java.net.Socket s : fillers) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void an_origin_that_never_answers_is_504_and_the_connection_stays_usable() {
         try (RawClient c = client()) {
             c.send(get("/silent"));

@@ -81,7 +81,7 @@ class ProxyFrontendHandlerTest {
             ex.output().writeBytes(ex.uri().getBytes(StandardCharsets.UTF_8));
             return Verdict.RESPOND;
         };
-        String out = roundTrip("GET /one HTTP/1.1\r\n\r\nGET /two HTTP/1.1\r\n\r\n");
+        String out = roundTrip("GET /one HTTP/1.1\r\nHost: h\r\n\r\nGET /two HTTP/1.1\r\nHost: h\r\n\r\n");
         assertThat(out.indexOf("/one")).isLessThan(out.indexOf("/two")).isPositive();
         assertThat(out).doesNotContain("connection: close");
         assertThat(channel.isOpen()).isTrue();
@@ -94,7 +94,7 @@ class ProxyFrontendHandlerTest {
             ex.output().writeBytes(ex.body().orElseThrow());
             return Verdict.RESPOND;
         };
-        String out = roundTrip("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n3\r\ndef\r\n0\r\n\r\n");
+        String out = roundTrip("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n3\r\ndef\r\n0\r\n\r\n");
         assertThat(out).endsWith("\r\n\r\nabcdef");
         assertThat(pipeline.events).containsSubsequence("wantsBody", "request");
     }
@@ -102,7 +102,7 @@ class ProxyFrontendHandlerTest {
     @Test
     void a_wanted_body_over_the_limit_is_413_and_closes() {
         pipeline.wantsBody = ex -> true;
-        String out = roundTrip("POST / HTTP/1.1\r\nContent-Length: 999999\r\n\r\n");
+        String out = roundTrip("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 999999\r\n\r\n");
         assertThat(out).startsWith("HTTP/1.1 413 ").contains("connection: close");
         assertThat(channel.isOpen()).isFalse();
         assertThat(pipeline.events).doesNotContain("request").contains("log:413");
@@ -111,40 +111,40 @@ class ProxyFrontendHandlerTest {
     @Test
     void expect_continue_is_answered_before_a_wanted_body_is_read() {
         pipeline.wantsBody = ex -> true;
-        String interim = roundTrip("POST / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
+        String interim = roundTrip("POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
         assertThat(interim).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
         assertThat(roundTrip("ok")).startsWith("HTTP/1.1 200 OK\r\n");
     }
 
     @Test
     void expect_continue_gets_the_final_status_and_a_close_when_the_body_is_not_needed() {
-        String out = roundTrip("POST / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
+        String out = roundTrip("POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
         assertThat(out).startsWith("HTTP/1.1 200 OK\r\n").contains("connection: close").doesNotContain("100 Continue");
         assertThat(channel.isOpen()).isFalse();
     }
 
     @Test
     void an_unknown_expectation_is_417() {
-        assertThat(roundTrip("POST / HTTP/1.1\r\nExpect: magic\r\nContent-Length: 2\r\n\r\nok")).startsWith("HTTP/1.1 417 ");
+        assertThat(roundTrip("POST / HTTP/1.1\r\nHost: h\r\nExpect: magic\r\nContent-Length: 2\r\n\r\nok")).startsWith("HTTP/1.1 417 ");
     }
 
     @Test
     void a_local_answer_to_head_has_the_length_but_no_body() {
-        String out = roundTrip("HEAD / HTTP/1.1\r\n\r\n");
+        String out = roundTrip("HEAD / HTTP/1.1\r\nHost: h\r\n\r\n");
         assertThat(out).contains("content-length: 2\r\n").endsWith("\r\n\r\n");
     }
 
     @Test
     void an_unknown_upstream_is_502() {
         pipeline.onRequest = ex -> Verdict.PROXY;
-        String out = roundTrip("GET / HTTP/1.1\r\n\r\n");
+        String out = roundTrip("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
         assertThat(out).startsWith("HTTP/1.1 502 ");
         assertThat(metrics.failures).containsExactly("none:connect");
     }
 
     @Test
     void a_target_nginx_refuses_is_400_and_closes_without_running_stages() {
-        String out = roundTrip("GET /../x HTTP/1.1\r\n\r\n");
+        String out = roundTrip("GET /../x HTTP/1.1\r\nHost: h\r\n\r\n");
         assertThat(out).startsWith("HTTP/1.1 400 Bad Request\r\n").contains("Connection: close");
         assertThat(channel.isOpen()).isFalse();
         assertThat(pipeline.events).isEmpty();
@@ -153,9 +153,20 @@ class ProxyFrontendHandlerTest {
 
     @Test
     void a_guard_rejection_after_a_good_request_answers_both_in_order() {
-        String out = roundTrip("GET /ok HTTP/1.1\r\n\r\nGET /bad HTTP/1.1\r\nA: 1\r\n folded\r\n\r\n");
+        String out = roundTrip("GET /ok HTTP/1.1\r\nHost: h\r\n\r\nGET /bad HTTP/1.1\r\nHost: h\r\nA: 1\r\n folded\r\n\r\n");
         assertThat(out).startsWith("HTTP/1.1 200 OK\r\n").contains("\r\n\r\nhiHTTP/1.1 400 Bad Request\r\n");
         assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void a_missing_or_repeated_host_is_400() {
+        assertThat(roundTrip("GET / HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 400 ");
+        channel.finishAndReleaseAll();
+        setUp();
+        assertThat(roundTrip("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n")).startsWith("HTTP/1.1 400 ");
+        channel.finishAndReleaseAll();
+        setUp();
+        assertThat(roundTrip("GET / HTTP/1.0\r\n\r\n")).startsWith("HTTP/1.1 200 ");
     }
 
     @Test
@@ -174,10 +185,11 @@ class ProxyFrontendHandlerTest {
 
     @Test
     void an_idle_connection_closes_on_the_idle_event_and_on_drain() {
-        roundTrip("GET / HTTP/1.1\r\n\r\n");
+        roundTrip("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
         channel.pipeline().fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
         assertThat(channel.isOpen()).isFalse();
 
+        channel.finishAndReleaseAll();
         setUp();
         channel.pipeline().fireUserEventTriggered(ProxyFrontendHandler.DRAIN);
         assertThat(channel.isOpen()).isFalse();
@@ -186,7 +198,7 @@ class ProxyFrontendHandlerTest {
     @Test
     void a_connection_mid_request_closes_on_the_idle_event_and_logs_499() {
         pipeline.wantsBody = ex -> true;
-        roundTrip("POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc");
+        roundTrip("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nabc");
         channel.pipeline().fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
         assertThat(channel.isOpen()).isFalse();
         assertThat(metrics.served).containsExactly(":499");
