@@ -144,6 +144,8 @@ public final class ConfigLoader {
             List<PipelineStage> pipeline = pipeline(o.get("pipeline"), scripts);
             Map<String, Long> dicts = sharedDicts(o.get("shared_dicts"));
             Map<String, CustomerConfig> customers = customers(o.get("customers"));
+            customers.forEach((name, c) -> c.modules().forEach((module, settings) ->
+                    upstreamReferences(settings, at(at(at("customers", name), "modules"), module), upstreams)));
             Limits limits = limits(o.get("limits"));
             long budget = lua(o.get("lua"));
             if (!errors.isEmpty()) {
@@ -341,6 +343,34 @@ public final class ConfigLoader {
                 out.add(new PipelineStage(module, readsBody));
             }
             return out;
+        }
+
+        /**
+         * Module settings are the modules' business, but a value under a key named
+         * {@code upstream} or {@code default_upstream}, at any depth, names an upstream (the
+         * router's routes, pools and default): a typo there would only show as a 502 at run time.
+         */
+        private void upstreamReferences(JsonNode n, String path, Map<String, UpstreamConfig> upstreams) {
+            if (upstreams.isEmpty()) {
+                return;
+            }
+            if (n.isObject()) {
+                for (Map.Entry<String, JsonNode> e : n.properties()) {
+                    String p = at(path, e.getKey());
+                    JsonNode v = e.getValue();
+                    boolean names = e.getKey().equals("upstream") || e.getKey().equals("default_upstream");
+                    // null is how a case says "absent" (cjson.null on the Lua side)
+                    if (names && !v.isNull() && (!v.isTextual() || !upstreams.containsKey(v.textValue()))) {
+                        error(p, v, "the name of an upstream: " + String.join(", ", upstreams.keySet()));
+                    } else if (!names) {
+                        upstreamReferences(v, p, upstreams);
+                    }
+                }
+            } else if (n.isArray()) {
+                for (int i = 0; i < n.size(); i++) {
+                    upstreamReferences(n.get(i), path + "[" + i + "]", upstreams);
+                }
+            }
         }
 
         private Map<String, Long> sharedDicts(JsonNode n) {

@@ -161,6 +161,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void upstreamNamesInModuleSettingsMustExist() {
+        String json = VALID.replace("\"beta\": {\"hosts\": [\"beta.test\"]}",
+                "\"beta\": {\"hosts\": [\"beta.test\"], \"modules\": {\"router\": {\"default_upstream\": \"origin-z\", "
+                        + "\"routes\": [{\"prefix\": \"/a\", \"upstream\": \"origin-b\"}, {\"prefix\": \"/b\", \"upstream\": 7}, {\"prefix\": \"/c\", \"upstream\": null}]}}}");
+        assertThat(errors(json)).containsExactly(
+                "customers.beta.modules.router.default_upstream: \"origin-z\" (expected: the name of an upstream: origin-a, origin-b)",
+                "customers.beta.modules.router.routes[1].upstream: 7 (expected: the name of an upstream: origin-a, origin-b)");
+    }
+
+    @Test
     void hostNamesAreLowerCaseWithoutPort() {
         assertThat(errors(VALID.replace("\"www.acme.test\"", "\"WWW.acme.test:80\""))).containsExactly(
                 "customers.acme.hosts[1]: \"WWW.acme.test:80\" (expected: a lower-case host name without a port)");
