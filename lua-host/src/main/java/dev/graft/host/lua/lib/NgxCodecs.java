@@ -235,14 +235,21 @@ public final class NgxCodecs {
                 break;
             }
             LuaValue v = n.arg(2);
-            if (!k.isstring()) {
-                throw new org.luaj.vm2.LuaError("attempt to use " + k.typename() + " as query arg name");
+            if (k.type() != LuaValue.TSTRING) {
+                throw new org.luaj.vm2.LuaError("attempt to use a non-string key in the \"args\" option table");
             }
             LuaString ek = escape(toStr(k), KEEP_COMPONENT);
             if (v.istable()) {
+                // every value of the table, as OpenResty walks it (lua_next), not just 1..#t
                 LuaTable list = (LuaTable) v;
-                for (int i = 1, len = list.length(); i <= len; i++) {
-                    appendArg(out, ek, list.get(i));
+                LuaValue lk = LuaValue.NIL;
+                while (true) {
+                    Varargs ln = list.next(lk);
+                    lk = ln.arg1();
+                    if (lk.isnil()) {
+                        break;
+                    }
+                    appendArg(out, ek, ln.arg(2));
                 }
             } else {
                 appendArg(out, ek, v);

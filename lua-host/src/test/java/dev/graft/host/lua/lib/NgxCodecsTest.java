@@ -51,6 +51,15 @@ class NgxCodecsTest {
     }
 
     @Test
+    void encodeArgsErrorsAndEmptyValues() {
+        assertThat(vm.run("return J(pcall(ngx.encode_args, {[1]='a'}))"))
+                .isEqualTo("false attempt to use a non-string key in the \"args\" option table");
+        assertThat(vm.run("return J(pcall(ngx.encode_args, {a={b={}}}))")).isEqualTo("false attempt to use table as query arg value");
+        assertThat(vm.run("return ngx.encode_args({}) .. '|' .. ngx.encode_args({a={}}) .. '|' .. ngx.encode_args({a={true,false,'x'}})"))
+                .isEqualTo("||a&a=x");
+    }
+
+    @Test
     void decodeArgsCollectsRepeatsAndSkipsEmptyKeys() {
         assertThat(vm.run("return show(ngx.decode_args('a=1&b=2&a=3&c&d=&=e&f=x+y%20z&&g'))"))
                 .isEqualTo("{a={1,3},b=2,c=true,d=,f=x y z,g=true}");

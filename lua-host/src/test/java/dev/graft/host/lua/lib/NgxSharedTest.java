@@ -92,6 +92,8 @@ class NgxSharedTest {
         assertThat(run("return J(d:get('x'))")).isEqualTo("nil");
         assertThat(run("return J(d:get_stale('x'))")).isEqualTo("v 3 true");
         assertThat(run("return J(d:get_stale('n'))")).isEqualTo("1 nil false");
+        vm.clock.millis += 500;
+        assertThat(run("return J(d:ttl('x'))")).isEqualTo("-0.5");
         assertThat(run("return J(d:add('x', 'w'))")).isEqualTo("true nil false");
         assertThat(run("return J(d:get('x'))")).isEqualTo("w");
     }
@@ -102,7 +104,7 @@ class NgxSharedTest {
         assertThat(run("return J(#d:get_keys(), #d:get_keys(1), #d:get_keys(0))")).isEqualTo("3 1 3");
         vm.clock.millis += 2_000;
         assertThat(run("return J(#d:get_keys(0), d:flush_expired(), #d:get_keys(0))")).isEqualTo("2 1 2");
-        assertThat(run("d:flush_all() return J(d:get('a'), #d:get_keys(0), d:flush_expired())")).isEqualTo("nil 0 2");
+        assertThat(run("d:flush_all() return J(d:get('a'), d:get_stale('a'), #d:get_keys(0), d:flush_expired())")).isEqualTo("nil nil 0 0");
         assertThat(run("return J(d:capacity(), d:free_space())")).isEqualTo("12288 12288");
     }
 
