@@ -219,32 +219,39 @@ public final class GraftServer implements AutoCloseable {
                 (g, ngx) -> NgxCodecs.install(ngx),
                 (g, ngx) -> NgxShared.install(ngx, dicts),
                 (g, ngx) -> time.set(NgxTime.install(ngx, clock)));
-        return switch (LuaPipeline.create(config, scripts, metrics, workerId, workers, libraries)) {
-            case LuaPipeline.Build.Ready r -> new Built.Ok(new TimedPipeline(r.pipeline(), time.get()));
+        // nginx refreshes its time cache once per event-loop turn; here before each phase call
+        Runnable refreshTime = () -> time.get().refresh();
+        return switch (LuaPipeline.create(config, scripts, metrics, workerId, workers, libraries, refreshTime)) {
+            case LuaPipeline.Build.Ready r -> new Built.Ok(new CustomerTagging(r.pipeline()));
             case LuaPipeline.Build.Failed f -> new Built.Failed(f.message());
         };
     }
 
     /**
-     * Refreshes the VM's cached {@code ngx.now} when a request starts and when its response
-     * head arrives, as nginx refreshes its time once per event-loop turn.
+     * Copies the customer the Lua driver resolved ({@code ngx.ctx.customer}) into the
+     * {@code graft_customer} variable, which the proxy tags its request metrics with. (On nginx
+     * the config declares {@code $graft_customer} and the driver sets it; here nothing declares
+     * it, so the driver leaves it unset.)
      */
-    private record TimedPipeline(RequestPipeline delegate, NgxTime time) implements RequestPipeline {
+    private record CustomerTagging(RequestPipeline delegate) implements RequestPipeline {
+        private static final String VARIABLE = "graft_customer";
+
         @Override
         public boolean wantsBody(Exchange exchange) {
-            time.refresh();
             return delegate.wantsBody(exchange);
         }
 
         @Override
         public Verdict onRequest(Exchange exchange) {
-            time.refresh();
-            return delegate.onRequest(exchange);
+            Verdict v = delegate.onRequest(exchange);
+            if (!exchange.variables().containsKey(VARIABLE)) {
+                LuaPipeline.customer(exchange).ifPresent(c -> exchange.variables().put(VARIABLE, c));
+            }
+            return v;
         }
 
         @Override
         public void onResponseHead(Exchange exchange) {
-            time.refresh();
             delegate.onResponseHead(exchange);
         }
 

@@ -34,6 +34,7 @@ class GraftServerTest {
                 local M = {}
                 function M.init(config) M.config = config end
                 function M.run(phase)
+                  if phase == "rewrite" then ngx.ctx.customer = "acme" end
                   if phase == "access" and ngx.var.uri == "/teapot" then
                     ngx.status = 418
                     ngx.say("short and stout")
@@ -93,7 +94,9 @@ class GraftServerTest {
                     .contains("\"acme\"");
 
             String metrics = get(graft.adminPort(), "/metrics", "localhost");
-            assertThat(metrics).startsWith("HTTP/1.1 200").contains("graft_requests_total{").contains("status=\"200\"");
+            assertThat(metrics).startsWith("HTTP/1.1 200")
+                    .contains("graft_requests_total{customer=\"acme\",status=\"200\"} 1.0")
+                    .contains("graft_requests_total{customer=\"acme\",status=\"418\"} 1.0");
             assertThat(graft.sharedDicts().get("counters")).isPresent();
         }
     }
