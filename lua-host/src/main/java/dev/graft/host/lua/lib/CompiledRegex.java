@@ -136,7 +136,8 @@ public final class CompiledRegex {
                 return byteOffset;
             }
             int idx = java.util.Arrays.binarySearch(byteOfChar, 0, length + 1, byteOffset);
-            return idx < 0 ? -1 : idx;
+            // a low surrogate's entry lies inside its UTF-8 sequence: not a char boundary
+            return idx < 0 || (idx < length && Character.isLowSurrogate(chars[idx])) ? -1 : idx;
         }
 
         /** The byte offset one char after {@code byteOffset} (for stepping over an empty match). */
@@ -145,7 +146,12 @@ public final class CompiledRegex {
                 return byteOffset + 1;
             }
             int c = toChar(byteOffset);
-            return c < 0 || c >= length ? byteOffset + 1 : byteOfChar[c + 1];
+            if (c < 0 || c >= length) {
+                return byteOffset + 1;
+            }
+            // a supplementary character is two chars but one UTF-8 sequence
+            int step = Character.isHighSurrogate(chars[c]) && c + 2 <= length ? 2 : 1;
+            return byteOfChar[c + step];
         }
     }
 
@@ -248,8 +254,9 @@ public final class CompiledRegex {
                 if (cp >= 0x10000) {
                     pos[c] = i;
                     chars[c++] = Character.highSurrogate(cp);
-                    // the low surrogate has no byte of its own; it maps to the same sequence start
-                    pos[c] = i;
+                    // the low surrogate has no byte of its own: give it one inside the sequence,
+                    // which keeps the table strictly increasing for binary search
+                    pos[c] = i + 1;
                     chars[c++] = Character.lowSurrogate(cp);
                 } else {
                     pos[c] = i;

@@ -50,6 +50,10 @@ class NgxRegexTest {
         assertThat(run("return J(show(ngx.re.match('\\195\\169', '^.$', 'u')), show(ngx.re.match('\\195\\169', '^.$')),"
                 + " ngx.re.find('a\\195\\169b', 'b', 'u'))")).isEqualTo("{0=\u00e9} nil 4 4");
         assertThat(run("return J(ngx.re.match('\\255', '.', 'u'))")).isEqualTo("nil pcre_exec() failed: -10");
+        // a 4-byte character is two Java chars but one match and one step
+        assertThat(run("local e = '\\240\\159\\152\\128' return J(ngx.re.find('a' .. e .. 'b', 'b', 'u'), #ngx.re.match(e, '^.$', 'u')[0],"
+                + " ngx.re.gsub('a' .. e, '', '-', 'u') == '-a-' .. e .. '-', ngx.re.match(e, 'x', 'u', {pos=2}))"))
+                .isEqualTo("6 4 true nil pcre_exec() failed: -11");
     }
 
     @Test
