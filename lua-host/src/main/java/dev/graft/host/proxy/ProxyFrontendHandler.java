@@ -3,7 +3,7 @@ package dev.graft.host.proxy;
 import dev.graft.host.config.GraftConfig.UpstreamConfig;
 import dev.graft.host.exchange.Exchange;
 import dev.graft.host.exchange.RequestPipeline.Verdict;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -20,6 +20,7 @@ import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The client side of a connection: turns each decoded request into an {@link Exchange}, runs the
@@ -41,6 +42,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             return "DRAIN";
         }
     };
+
+    /** How long a closing connection keeps discarding what the client still sends. */
+    static final long LINGER_MS = 2_000;
 
     private static final InetSocketAddress UNKNOWN = InetSocketAddress.createUnresolved("0.0.0.0", 0);
 
@@ -406,7 +410,11 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         current = null;
         finishLog(cur, cur.exchange.status());
         if (cur.closeAfter || loop.draining()) {
-            closeNow();
+            if (cur.requestComplete) {
+                closeNow();
+            } else {
+                lingeringClose();
+            }
         } else {
             process();
         }
@@ -449,7 +457,29 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         ctx.channel().config().setAutoRead(false);
         loop.metrics().requestServed("", status);
         ctx.pipeline().firstContext().writeAndFlush(ErrorResponses.rejection(ctx.alloc(), status, requestId))
-                .addListener(ChannelFutureListener.CLOSE);
+                .addListener(f -> lingeringClose());
+    }
+
+    /**
+     * Closes after a final response while the client may still be sending (a refused body, a
+     * rejected request): closing at once could make the client's TCP stack answer its unread
+     * bytes with a reset that destroys our response before it is read. So, like nginx's
+     * lingering close, send FIN first and discard what still comes for a moment.
+     */
+    private void lingeringClose() {
+        closing = true;
+        releaseInbound();
+        if (ctx.channel() instanceof DuplexChannel duplex && duplex.isActive()) {
+            duplex.shutdownOutput().addListener(f -> {
+                if (!f.isSuccess()) {
+                    ctx.close();
+                }
+            });
+            ctx.channel().config().setAutoRead(true);
+            ctx.executor().schedule(() -> ctx.close(), LINGER_MS, TimeUnit.MILLISECONDS);
+        } else {
+            ctx.close();
+        }
     }
 
     private void closeNow() {

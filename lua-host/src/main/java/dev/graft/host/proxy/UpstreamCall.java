@@ -10,6 +10,7 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
@@ -146,6 +147,11 @@ final class UpstreamCall implements UpstreamHandler.Listener {
         Exchange ex = request.exchange;
         ex.status(head.status().code());
         ex.responseHeaders().clear().set(head.headers());
+        if (HttpUtil.isTransferEncodingChunked(head)) {
+            // Chunked framing wins over a Content-Length (RFC 9112 section 6.3); the length must
+            // not reach the client, whose framing is decided afresh.
+            ex.responseHeaders().remove(HttpHeaderNames.CONTENT_LENGTH);
+        }
         HopByHopHeaders.strip(ex.responseHeaders());
         filters = front.startProxiedResponse(request);
     }

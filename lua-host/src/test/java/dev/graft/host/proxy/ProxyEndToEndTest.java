@@ -369,6 +369,19 @@ class ProxyEndToEndTest {
     }
 
     @Test
+    void a_refused_body_sent_without_waiting_still_gets_its_413() {
+        pipeline.wantsBody = ex -> true;
+        try (RawClient c = client()) {
+            c.send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 3000000\r\n\r\n");
+            c.send(new byte[3_000_000]);
+            RawClient.Response r = c.read();
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(r.header("connection")).isEqualTo("close");
+            assertThat(c.closedByPeer()).isTrue();
+        }
+    }
+
+    @Test
     void a_buffered_body_reaches_the_stages_and_their_changes_reach_the_origin() {
         pipeline.wantsBody = ex -> true;
         pipeline.onRequest = ex -> {
