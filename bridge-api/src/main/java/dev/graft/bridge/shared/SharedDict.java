@@ -149,12 +149,12 @@ public final class SharedDict {
         }
     }
 
-    /** Live keys, most recently used first; {@code max <= 0} means all. */
+    /** Live keys, least recently used first (the order nginx returns); {@code max <= 0} means all. */
     public List<byte[]> keys(int max) {
         long now = clock.millis();
         synchronized (lock) {
             List<byte[]> out = new ArrayList<>();
-            for (Map.Entry<Key, Entry> me : entries.reversed().entrySet()) {
+            for (Map.Entry<Key, Entry> me : entries.entrySet()) {
                 if (!me.getValue().expired(now)) {
                     out.add(me.getKey().bytes.clone());
                     if (max > 0 && out.size() >= max) {

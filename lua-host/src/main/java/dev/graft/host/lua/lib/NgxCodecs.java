@@ -283,8 +283,12 @@ public final class NgxCodecs {
         }
     }
 
-    /** Splits on '&'; "k" alone gives true; repeated keys give a list; empty keys are skipped. */
-    static LuaTable decodeArgs(LuaString s, int maxArgs) {
+    /**
+     * Splits on '&'; "k" alone gives true; repeated keys give a list; empty keys are
+     * skipped. Past {@code maxArgs} (0: no limit) the rest is dropped and a second result,
+     * "truncated", is returned, as OpenResty does.
+     */
+    static Varargs decodeArgs(LuaString s, int maxArgs) {
         LuaTable t = new LuaTable();
         int count = 0;
         int start = 0;
@@ -294,7 +298,7 @@ public final class NgxCodecs {
             int end = amp < 0 ? len : amp;
             if (end > start) {
                 if (maxArgs > 0 && count >= maxArgs) {
-                    break;
+                    return LuaValue.varargsOf(t, LuaValue.valueOf("truncated"));
                 }
                 count++;
                 int eq = s.indexOf((byte) '=', start);

@@ -68,6 +68,9 @@ class NgxCodecsTest {
     @Test
     void decodeArgsStopsAtMaxArgs() {
         assertThat(vm.run("return show(ngx.decode_args('a=1&b=2&c=3', 2))")).isEqualTo("{a=1,b=2}");
+        assertThat(vm.run("return J(select('#', ngx.decode_args('a=1&b=2&c=3', 2)), select(2, ngx.decode_args('a=1&b=2&c=3', 2)))"))
+                .isEqualTo("2 truncated");
+        assertThat(vm.run("return select('#', ngx.decode_args('a=1&b=2', 2))")).isEqualTo("1");
         assertThat(vm.run("return show(ngx.decode_args('a=1&b=2&c=3', 0))")).isEqualTo("{a=1,b=2,c=3}");
     }
 
