@@ -84,6 +84,7 @@ class OpenRestyCrossCheckTest {
                 Map<String, List<String>> examples = new LinkedHashMap<>();
                 Map<String, Integer> counts = new LinkedHashMap<>();
                 int differing = 0;
+                StringBuilder everyDifference = new StringBuilder();
                 Map<Integer, Integer> statuses = new java.util.TreeMap<>();
                 for (int i = 0; i < requests.size(); i++) {
                     RawRequest request = requests.get(i);
@@ -94,6 +95,8 @@ class OpenRestyCrossCheckTest {
                     statuses.merge(fromNginx instanceof ClientResult.Answered a ? a.response().status() : 0, 1, Integer::sum);
                     if (!diffs.isEmpty()) {
                         differing++;
+                        everyDifference.append('#').append(i).append(' ').append(request.describe()).append('\n');
+                        diffs.forEach(d -> everyDifference.append("    ").append(d).append('\n'));
                     }
                     for (String d : diffs) {
                         String kind = d.substring(0, d.indexOf(':'));
@@ -111,8 +114,8 @@ class OpenRestyCrossCheckTest {
                 if (differing > 0) {
                     String report = report(requests.size(), differing, counts, examples);
                     Path file = Path.of(System.getProperty("java.io.tmpdir"), "graft-cross-check-report.txt");
-                    Files.writeString(file, report);
-                    throw new AssertionError(report + "\n(also written to " + file + ")");
+                    Files.writeString(file, report + "\nEvery differing request:\n" + everyDifference);
+                    throw new AssertionError(report + "\n(with every differing request in " + file + ")");
                 }
             }
         }

@@ -31,20 +31,19 @@ public final class ExpectationChecker {
             switch (h.getValue()) {
                 case HeaderExpectation.Absent a -> {
                     if (!got.isEmpty()) {
-                        diffs.add("header " + name + ": " + got + " (expected: absent)");
+                        diffs.add("header " + name + ": " + shown(got) + " (expected: absent)");
                     }
                 }
                 case HeaderExpectation.Value v -> {
                     if (got.isEmpty()) {
                         diffs.add("header " + name + ": absent (expected: \"" + v.value() + "\")");
                     } else if (!String.join(", ", got).equals(v.value())) {
-                        diffs.add("header " + name + ": " + (got.size() == 1 ? "\"" + got.get(0) + "\"" : got)
-                                + " (expected: \"" + v.value() + "\")");
+                        diffs.add("header " + name + ": " + shown(got) + " (expected: \"" + v.value() + "\")");
                     }
                 }
                 case HeaderExpectation.Values vs -> {
                     if (!got.equals(vs.values())) {
-                        diffs.add("header " + name + ": " + (got.isEmpty() ? "absent" : got) + " (expected: " + vs.values() + ")");
+                        diffs.add("header " + name + ": " + (got.isEmpty() ? "absent" : shown(got)) + " (expected: " + shown(vs.values()) + ")");
                     }
                 }
             }
@@ -98,6 +97,18 @@ public final class ExpectationChecker {
                 }
             }
         }
+    }
+
+    /** One value as "v", several as ["a", "b"]: an empty value stays visible. */
+    private static String shown(List<String> values) {
+        if (values.size() == 1) {
+            return "\"" + values.get(0) + "\"";
+        }
+        StringBuilder out = new StringBuilder("[");
+        for (int i = 0; i < values.size(); i++) {
+            out.append(i == 0 ? "\"" : ", \"").append(values.get(i)).append('"');
+        }
+        return out.append(']').toString();
     }
 
     private static String quoted(String s) {

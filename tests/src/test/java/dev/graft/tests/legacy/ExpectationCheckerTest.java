@@ -52,7 +52,7 @@ class ExpectationCheckerTest {
         List<String> diffs = ExpectationChecker.check(e, response(200, ECHO, new Header("Server", "nginx")));
         assertThat(diffs).containsExactlyInAnyOrder(
                 "status: 200 (expected: 403)",
-                "header Server: [nginx] (expected: absent)",
+                "header Server: \"nginx\" (expected: absent)",
                 "header X-Missing: absent (expected: \"1\")",
                 "body: \"" + ECHO.replace("\n", "\\n") + "\" (expected: \"blocked\")",
                 "body: \"" + ECHO.replace("\n", "\\n") + "\" (expected: to contain \"denied\")",
@@ -70,7 +70,7 @@ class ExpectationCheckerTest {
         assertThat(ExpectationChecker.check(expect(OptionalInt.empty(),
                 Map.of("Vary", new HeaderExpectation.Values(List.of("Accept", "Origin"))), Optional.empty(), List.of(),
                 Optional.empty()), r))
-                .containsExactly("header Vary: [Origin, Accept] (expected: [Accept, Origin])");
+                .containsExactly("header Vary: [\"Origin\", \"Accept\"] (expected: [\"Accept\", \"Origin\"])");
     }
 
     @Test
