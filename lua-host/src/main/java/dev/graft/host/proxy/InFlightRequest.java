@@ -24,9 +24,13 @@ final class InFlightRequest {
     final Exchange exchange;
     final HttpVersion version;
     final boolean keepAlive;
+    /** The declared Content-Length, or -1 when chunked. */
+    final long contentLength;
     final boolean hasBody;
     final boolean chunked;
     final boolean expectContinue;
+    /** An Expect header other than 100-continue: answered with 417. */
+    final boolean unsupportedExpectation;
     final boolean headRequest;
 
     Stage stage = Stage.STARTING;
@@ -38,13 +42,16 @@ final class InFlightRequest {
     boolean closeAfter;
     boolean logged;
 
-    InFlightRequest(Exchange exchange, boolean keepAlive, boolean hasBody, boolean chunked, boolean expectContinue, boolean headRequest) {
+    InFlightRequest(Exchange exchange, boolean keepAlive, long contentLength, boolean chunked, boolean expectContinue,
+                    boolean unsupportedExpectation, boolean headRequest) {
         this.exchange = exchange;
         this.version = exchange.version();
         this.keepAlive = keepAlive;
-        this.hasBody = hasBody;
+        this.contentLength = contentLength;
+        this.hasBody = chunked || contentLength > 0;
         this.chunked = chunked;
         this.expectContinue = expectContinue;
+        this.unsupportedExpectation = unsupportedExpectation;
         this.headRequest = headRequest;
     }
 }

@@ -9,16 +9,11 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
@@ -45,8 +40,6 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** How long a closing connection keeps discarding what the client still sends. */
     static final long LINGER_MS = 2_000;
-
-    private static final InetSocketAddress UNKNOWN = InetSocketAddress.createUnresolved("0.0.0.0", 0);
 
     private final LoopContext loop;
     private final ArrayDeque<Object> inbound = new ArrayDeque<>();
@@ -197,47 +190,27 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     // --- requests
 
     private void onRequestHead(HttpRequest req) {
-        String requestId = RequestIds.next();
-        long startMillis = System.currentTimeMillis();
-        long startNanos = System.nanoTime();
-        UriNormalizer.Result target = UriNormalizer.normalize(req.uri());
-        if (!(target instanceof UriNormalizer.Normalized normalized) || !hostValid(req)) {
-            rejectNow(400, requestId);
-            return;
+        switch (RequestHeads.read(req, ctx.channel().remoteAddress(), ctx.channel().localAddress())) {
+            case RequestHeads.Refused refused -> rejectNow(400, refused.requestId());
+            case RequestHeads.Accepted accepted -> start(accepted.request());
         }
-        Exchange ex = Exchange.builder()
-                .requestId(requestId)
-                .start(startMillis, startNanos)
-                .remote(inet(ctx.channel().remoteAddress()))
-                .local(inet(ctx.channel().localAddress()))
-                .scheme("http")
-                .version(req.protocolVersion())
-                .requestUri(req.uri())
-                .method(req.method().name())
-                .uri(normalized.uri())
-                .args(normalized.args().orElse(null))
-                .headers(req.headers())
-                .build();
-        boolean chunked = HttpUtil.isTransferEncodingChunked(req);
-        long contentLength = chunked ? -1 : HttpUtil.getContentLength(req, 0L);
-        boolean hasBody = chunked || contentLength > 0;
-        boolean http11 = req.protocolVersion().equals(HttpVersion.HTTP_1_1);
-        InFlightRequest cur = new InFlightRequest(ex, HttpUtil.isKeepAlive(req), hasBody, chunked,
-                http11 && HttpUtil.is100ContinueExpected(req), req.method().equals(HttpMethod.HEAD));
+    }
+
+    private void start(InFlightRequest cur) {
         current = cur;
-        if (http11 && unsupportedExpectation(req)) {
+        if (cur.unsupportedExpectation) {
             cur.closeAfter = true;
             respondError(cur, 417);
             return;
         }
-        if (hasBody && loop.pipeline().wantsBody(ex)) {
-            if (contentLength > loop.maxBufferedBody()) {
+        if (cur.hasBody && loop.pipeline().wantsBody(cur.exchange)) {
+            if (cur.contentLength > loop.maxBufferedBody()) {
                 cur.closeAfter = true;
                 respondError(cur, 413);
                 return;
             }
             cur.stage = InFlightRequest.Stage.BUFFERING;
-            cur.body = new BodyBuffer(contentLength);
+            cur.body = new BodyBuffer(cur.contentLength);
             sendContinue(cur);
             return;
         }
@@ -493,21 +466,5 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         while ((msg = inbound.poll()) != null) {
             ReferenceCountUtil.release(msg);
         }
-    }
-
-    /** Like nginx: an HTTP/1.1 request needs exactly one Host header, and no request may have two. */
-    private static boolean hostValid(HttpRequest req) {
-        int hosts = req.headers().getAll(HttpHeaderNames.HOST).size();
-        return hosts == 1 || (hosts == 0 && !req.protocolVersion().equals(HttpVersion.HTTP_1_1));
-    }
-
-    /** An Expect header other than 100-continue: 417, as RFC 9110 section 10.1.1 allows. */
-    private static boolean unsupportedExpectation(HttpRequest req) {
-        String expect = req.headers().get(HttpHeaderNames.EXPECT);
-        return expect != null && !expect.trim().equalsIgnoreCase("100-continue");
-    }
-
-    private static InetSocketAddress inet(SocketAddress address) {
-        return address instanceof InetSocketAddress inet ? inet : UNKNOWN;
     }
 }

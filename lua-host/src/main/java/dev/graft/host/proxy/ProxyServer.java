@@ -13,6 +13,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -43,16 +45,14 @@ public final class ProxyServer implements AutoCloseable {
         this.workers = transport.newGroup(threads);
         this.clients = new DefaultChannelGroup("graft-clients", GlobalEventExecutor.INSTANCE);
         this.loops = new ConcurrentHashMap<>();
+        createLoopContexts(config, pipelines, metrics);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ClientChannelInitializer(config.limits(),
-                        loop -> loops.computeIfAbsent(loop, l -> new LoopContext(config, pipelines.create(l),
-                                new UpstreamPool(l, transport), metrics, () -> draining)),
-                        clients));
+                .childHandler(new ClientChannelInitializer(config.limits(), loops::get, clients));
         if (transport.isEpoll()) {
             bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
         }
@@ -67,10 +67,34 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /**
+     * Makes each event loop's pipeline on that loop's thread before the listener opens, so a
+     * pipeline that cannot be built (a Lua chunk that does not compile) fails the start, not the
+     * first request.
+     */
+    private void createLoopContexts(GraftConfig config, PipelineFactory pipelines, GraftMetrics metrics) {
+        for (EventExecutor executor : workers) {
+            EventLoop loop = (EventLoop) executor;
+            Future<?> made = loop.submit(() -> {
+                loops.put(loop, new LoopContext(config, pipelines.create(loop), new UpstreamPool(loop, transport), metrics,
+                        () -> draining));
+            }).awaitUninterruptibly();
+            if (!made.isSuccess()) {
+                acceptors.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+                workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+                throw new IllegalStateException("pipelines: " + made.cause()
+                        + " (expected: a pipeline for each event loop)", made.cause());
+            }
+        }
+    }
+
+    /**
      * Binds {@code config.listen()} (port 0 picks a free port) and starts serving, with one event
      * loop per core and native epoll where available.
      *
-     * @throws IllegalStateException when the address cannot be bound
+     * <p>{@code pipelines} is called once per event loop, on that loop's thread, before this
+     * method returns.
+     *
+     * @throws IllegalStateException when the address cannot be bound or a pipeline cannot be made
      */
     public static ProxyServer start(GraftConfig config, PipelineFactory pipelines, GraftMetrics metrics) {
         return start(config, pipelines, metrics, Transport.best(), Runtime.getRuntime().availableProcessors());
