@@ -37,6 +37,7 @@ public final class InstructionBudget extends DebugLib {
 
     private final int budget;
     private int remaining;
+    private int started;
     private Stop stop = Stop.NONE;
     private Signal first;
 
@@ -47,11 +48,13 @@ public final class InstructionBudget extends DebugLib {
         }
         this.budget = (int) Math.min(budget, Integer.MAX_VALUE);
         this.remaining = this.budget;
+        this.started = this.budget;
     }
 
     /** Starts a new call with a full budget and no stop. */
     public void reset() {
         remaining = budget;
+        started = budget;
         stop = Stop.NONE;
         first = null;
     }
@@ -59,8 +62,14 @@ public final class InstructionBudget extends DebugLib {
     /** Starts a call with a budget of its own (VM initialisation gets more than a phase). */
     public void reset(long instructions) {
         remaining = (int) Math.min(Math.max(1, instructions), Integer.MAX_VALUE);
+        started = remaining;
         stop = Stop.NONE;
         first = null;
+    }
+
+    /** Instructions the current (or last) call has run so far. */
+    public long used() {
+        return (long) started - remaining;
     }
 
     /** The budget of one call. */

@@ -81,6 +81,11 @@ public final class LuaVm {
         return scope;
     }
 
+    /** Instructions the last call ran (for tests, benchmarks and diagnostics). */
+    public long instructionsUsed() {
+        return budget.used();
+    }
+
     /** {@code require(name)} outside any request, with the init budget. */
     public CallResult require(String name) {
         return callInit(globals.get("require"), LuaValue.valueOf(name));

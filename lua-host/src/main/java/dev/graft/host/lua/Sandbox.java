@@ -49,6 +49,8 @@ final class Sandbox {
 
     /** The string library as every VM shares it through the string metatable: read-only. */
     private static final FrozenTable STRING_FUNCTIONS;
+    /** Largest string string.rep may build. */
+    private static final long MAX_STRING_BYTES = 64L << 20;
     private static final FrozenTable STRING_META;
 
     static {
@@ -57,6 +59,28 @@ final class Sandbox {
         g.load(new PackageLib());
         g.load(new StringLib());
         LuaTable string = g.get("string").checktable();
+        // LuaJ's rep ignores the separator (LuaJIT 2.1 has it); and the instruction budget cannot
+        // stop one huge library call, so what it may allocate is capped
+        string.rawset("rep", fn("rep", a -> {
+            LuaString str = a.checkstring(1);
+            long n = Math.max(0, a.checklong(2));
+            LuaString sep = a.isnoneornil(3) ? LuaValue.EMPTYSTRING : a.checkstring(3);
+            long size = n == 0 ? 0 : str.m_length * n + sep.m_length * (n - 1);
+            if (size > MAX_STRING_BYTES) {
+                throw new LuaError("resulting string too large");
+            }
+            byte[] out = new byte[(int) size];
+            int pos = 0;
+            for (long i = 0; i < n; i++) {
+                if (i > 0) {
+                    System.arraycopy(sep.m_bytes, sep.m_offset, out, pos, sep.m_length);
+                    pos += sep.m_length;
+                }
+                System.arraycopy(str.m_bytes, str.m_offset, out, pos, str.m_length);
+                pos += str.m_length;
+            }
+            return LuaString.valueUsing(out);
+        }));
         STRING_FUNCTIONS = new FrozenTable(string);
         LuaTable meta = new LuaTable();
         meta.rawset(LuaValue.INDEX, STRING_FUNCTIONS);

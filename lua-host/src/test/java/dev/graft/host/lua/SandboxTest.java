@@ -100,6 +100,13 @@ class SandboxTest {
     }
 
     @Test
+    void stringRepIsCapped() {
+        assertThat(eval("return #string.rep('ab', 3, ',')")).isEqualTo("8");
+        assertThat(lua.error(ex, Phase.ACCESS, "return string.rep('x', 1e9)")).contains("resulting string too large");
+        assertThat(lua.error(ex, Phase.ACCESS, "return ('x'):rep(1e9)")).contains("resulting string too large");
+    }
+
+    @Test
     void collectgarbageDoesNotCollect() {
         assertThat(eval("return collectgarbage('collect')")).isEqualTo("0");
         assertThat(eval("return type(collectgarbage('count'))")).isEqualTo("number");
