@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -41,8 +42,7 @@ final class UpstreamRequests {
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
         String client = ex.remote().getAddress() == null ? ex.remote().getHostString() : ex.remote().getAddress().getHostAddress();
-        String chain = headers.get(X_FORWARDED_FOR);
-        headers.set(X_FORWARDED_FOR, chain == null || chain.isBlank() ? client : chain + ", " + client);
+        headers.set(X_FORWARDED_FOR, forwardedFor(headers.getAll(X_FORWARDED_FOR), client));
         headers.set(X_FORWARDED_PROTO, ex.scheme());
         String host = ex.requestHeaders().get(HttpHeaderNames.HOST);
         if (host != null) {
@@ -52,6 +52,20 @@ final class UpstreamRequests {
         }
         headers.set(ClientResponses.REQUEST_ID, ex.requestId());
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(ex.method()), target(ex), headers);
+    }
+
+    /** nginx's {@code $proxy_add_x_forwarded_for}: every X-Forwarded-For line joined, then the client. */
+    static String forwardedFor(List<String> chain, String client) {
+        if (chain.isEmpty()) {
+            return client;
+        }
+        StringBuilder out = new StringBuilder();
+        for (String link : chain) {
+            if (!link.isBlank()) {
+                out.append(link).append(", ");
+            }
+        }
+        return out.append(client).toString();
     }
 
     static String target(Exchange ex) {

@@ -116,7 +116,7 @@ class ProxyEndToEndTest {
     @Test
     void proxies_a_request_with_forwarding_headers_and_a_request_id() {
         try (RawClient c = client()) {
-            c.send("GET /echo?x=1&y=%20 HTTP/1.1\r\nHost: a.test\r\nX-Forwarded-For: 203.0.113.9\r\n"
+            c.send("GET /echo?x=1&y=%20 HTTP/1.1\r\nHost: a.test\r\nX-Forwarded-For: 203.0.113.9\r\nX-Forwarded-For: 10.0.0.1\r\n"
                     + "Connection: keep-alive, X-Hop\r\nX-Hop: secret\r\nKeep-Alive: timeout=5\r\nTE: trailers\r\n\r\n");
             RawClient.Response r = c.read();
             assertThat(r.status()).isEqualTo(200);
@@ -125,7 +125,7 @@ class ProxyEndToEndTest {
             assertThat(id).matches("[0-9a-f]{32}");
             String seen = r.text();
             assertThat(seen).startsWith("GET /echo?x=1&y=%20\n")
-                    .contains("x-forwarded-for: 203.0.113.9, 127.0.0.1\n")
+                    .contains("x-forwarded-for: 203.0.113.9, 10.0.0.1, 127.0.0.1\n")
                     .contains("x-forwarded-proto: http\n")
                     .contains("x-forwarded-host: a.test\n")
                     .contains("x-request-id: " + id + "\n")
