@@ -18,10 +18,14 @@ public final class LaunchPolicy {
 
     /** The started proxy; otherwise the test aborts or fails here, naming why. */
     public static ProxyUnderTest require(String proxy, ProxyLauncher.Launch launch) {
+        return require(proxy, launch, underCi());
+    }
+
+    static ProxyUnderTest require(String proxy, ProxyLauncher.Launch launch, boolean ci) {
         return switch (launch) {
             case ProxyLauncher.Launch.Started started -> started.proxy();
             case ProxyLauncher.Launch.Unavailable unavailable -> {
-                if (underCi()) {
+                if (ci) {
                     yield Assertions.fail(proxy + " is required under CI=true and cannot run: " + unavailable.reason());
                 }
                 Assumptions.abort(proxy + " cannot run here, skipped: " + unavailable.reason());
