@@ -85,6 +85,10 @@ class NgxCoreTest {
         assertThat(v.arg(5).toint()).isGreaterThanOrEqualTo(10000);
         assertThat(v.arg(6)).isSameAs(LuaNull.NULL);
         assertThat(v.arg(7).tojstring()).isEqualTo("userdata");
+        Varargs w = lua.eval(ex, Phase.LOG, "return ngx.worker.exiting(), ngx.config.prefix(), ngx.config.debug");
+        assertThat(w.arg(1).toboolean()).isFalse();
+        assertThat(w.arg(2).tojstring()).isEmpty();
+        assertThat(w.arg(3).toboolean()).isFalse();
     }
 
     @Test

@@ -149,5 +149,10 @@ class NgxReqTest {
         assertThat(lua.eval(ex, Phase.ACCESS, "return ngx.req.start_time()").arg1().todouble())
                 .isEqualTo(ex.startEpochMillis() / 1000.0);
         assertThat(lua.eval(ex, Phase.ACCESS, "return ngx.req.is_internal()").arg1().toboolean()).isFalse();
+        Exchange old = Exchange.builder().requestId("r").remote(ex.remote()).local(ex.local())
+                .version(io.netty.handler.codec.http.HttpVersion.HTTP_1_0).requestUri("/").method("GET").uri("/").build();
+        assertThat(lua.eval(old, Phase.ACCESS, "return ngx.req.http_version()").arg1().todouble()).isEqualTo(1.0);
+        lua.eval(ex, Phase.ACCESS, "ngx.req.discard_body()");
+        assertThat(lua.error(ex, Phase.LOG, "ngx.req.discard_body()")).contains("log_by_lua*");
     }
 }
