@@ -31,7 +31,7 @@ final class LoopContext {
         this.pool = pool;
         this.metrics = metrics;
         this.draining = draining;
-        this.defaultUpstream = config.raw() == null ? "" : config.raw().path("default_upstream").asText("");
+        this.defaultUpstream = config.defaultUpstream();
     }
 
     GraftConfig config() { return config; }

@@ -30,6 +30,8 @@ final class TestConfigs {
                 Map.of(),
                 Map.of(),
                 limits,
-                JsonNodeFactory.instance.objectNode().put("default_upstream", defaultUpstream));
+                JsonNodeFactory.instance.objectNode().put("default_upstream", defaultUpstream),
+                defaultUpstream,
+                GraftConfig.DEFAULT_LUA_INSTRUCTION_BUDGET);
     }
 }
