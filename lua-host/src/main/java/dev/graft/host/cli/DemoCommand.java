@@ -1,23 +1,11 @@
 package dev.graft.host.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.host.GraftServer;
-import dev.graft.host.config.ConfigLoader;
-import dev.graft.host.config.ConfigResult;
 import dev.graft.host.config.GraftConfig.Listener;
-import dev.graft.host.demo.DemoConfig;
-import dev.graft.host.demo.DemoOrigin;
-import java.io.IOException;
+import dev.graft.host.demo.Demo;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,9 +19,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Starts demo origins and Graft with legacy-scripts/graft.json on loopback, and prints curl lines to try.")
 final class DemoCommand implements Callable<Integer> {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final List<String> ORIGINS = List.of("origin-a", "origin-b", "bucket");
 
     @Spec
     CommandSpec spec;
@@ -63,81 +48,28 @@ final class DemoCommand implements Callable<Integer> {
             err.println("graft: --origin-port: " + originPort + " (expected: 0, or a port from 1 to 65533)");
             return 2;
         }
-        ObjectNode raw;
+        Demo.Start start;
         try {
-            JsonNode tree = JSON.readTree(Files.readString(file));
-            if (!(tree instanceof ObjectNode o)) {
-                return invalid(err, file, ConfigLoader.load(file));
-            }
-            raw = o;
-        } catch (IOException e) {
-            // Let the loader say what is wrong, in its usual form.
-            return invalid(err, file, ConfigLoader.load(file));
-        }
-        List<DemoOrigin> origins = new ArrayList<>();
-        GraftServer server = null;
-        try {
-            Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
-            for (int i = 0; i < ORIGINS.size(); i++) {
-                String name = ORIGINS.get(i);
-                int port = originPort == 0 ? 0 : originPort + i;
-                DemoOrigin o = name.equals("bucket")
-                        ? DemoOrigin.startBucket(name, "127.0.0.1", port)
-                        : DemoOrigin.startEcho(name, "127.0.0.1", port);
-                origins.add(o);
-                addresses.put(name, o.address());
-            }
-            Path base = file.toAbsolutePath().normalize().getParent();
-            ConfigResult result = ConfigLoader.check(DemoConfig.pointAt(raw, addresses), base);
-            if (!(result instanceof ConfigResult.Valid valid)) {
-                closeAll(origins);
-                return invalid(err, file, result);
-            }
-            GraftServer.Options options = GraftServer.Options.defaults();
-            options = options.withListen(listen != null ? listen : valid.config().listen());
-            options = options.withAdmin(admin != null ? admin : valid.config().admin().listen());
-            server = GraftServer.start(valid.config(), options);
-            GraftServer running = server;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                running.close();
-                closeAll(origins);
-            }, "graft-shutdown"));
-            out.print(DemoBanner.text(valid.config(), running.proxyAddress(), running.adminAddress(), addresses));
-            out.flush();
-            running.awaitClosed();
-            return 0;
+            start = Demo.start(file, Optional.ofNullable(listen), Optional.ofNullable(admin), originPort);
         } catch (GraftServer.StartFailed e) {
             err.println("graft: " + e.getMessage());
-            closeAll(origins);
             return 1;
-        } catch (RuntimeException e) {
-            if (server == null && isBindFailure(e)) {
-                err.println("graft: cannot start the demo origins: " + e.getMessage() + " (try --origin-port with a free port)");
-                closeAll(origins);
-                return 1;
+        }
+        return switch (start) {
+            case Demo.Start.Invalid i -> {
+                CheckConfigCommand.printErrors(err, file, i.errors());
+                yield 1;
             }
-            throw e;
-        }
-    }
-
-    private static int invalid(PrintWriter err, Path file, ConfigResult result) {
-        if (result instanceof ConfigResult.Invalid i) {
-            CheckConfigCommand.printErrors(err, file, i);
-        }
-        return 1;
-    }
-
-    private static boolean isBindFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.BindException) {
-                return true;
+            case Demo.Start.Started s -> {
+                Demo demo = s.demo();
+                Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "graft-shutdown"));
+                GraftServer server = demo.server();
+                out.print(DemoBanner.text(server.config(), server.proxyAddress(), server.adminAddress(), demo.origins()));
+                out.flush();
+                server.awaitClosed();
+                yield 0;
             }
-        }
-        return e instanceof java.net.BindException;
-    }
-
-    private static void closeAll(List<DemoOrigin> origins) {
-        origins.forEach(DemoOrigin::close);
+        };
     }
 
     /** legacy-scripts/graft.json under $GRAFT_HOME (set by ./graft), else under the current folder. */
