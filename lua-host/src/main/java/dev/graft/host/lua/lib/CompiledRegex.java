@@ -20,6 +20,8 @@ import org.luaj.vm2.LuaString;
  * does not see time spent inside it, so the subject is wrapped in a CharSequence that
  * counts every char read and fails the match after {@code matchLimit} reads, reported as
  * PCRE's match-limit error (-8).
+ *
+ * <p>Not thread-safe: it lives in one VM's {@link RegexCache}.
  */
 public final class CompiledRegex {
 
@@ -35,6 +37,7 @@ public final class CompiledRegex {
     private final int groupCount;
     private final Map<String, List<Integer>> names;
     private final long matchLimit;
+    private Matcher matcher;
 
     CompiledRegex(Pattern pattern, boolean utf8, boolean anchored, Map<String, List<Integer>> names, long matchLimit) {
         this.pattern = requireNonNull(pattern, "pattern");
@@ -173,29 +176,38 @@ public final class CompiledRegex {
             throw new ExecError(ERROR_BAD_UTF8_OFFSET);
         }
         subject.budget = matchLimit;
-        Matcher m = pattern.matcher(subject);
-        m.useTransparentBounds(true);
-        m.useAnchoringBounds(false);
+        // one Matcher per pattern and VM, reset per exec: safe even when a gsub callback
+        // runs this pattern again, because exec copies its result out before returning
+        Matcher m = matcher;
+        if (m == null) {
+            m = pattern.matcher(subject);
+            m.useTransparentBounds(true);
+            m.useAnchoringBounds(false);
+            matcher = m;
+        } else {
+            m.reset(subject);
+        }
         m.region(from, subject.length());
-        boolean found;
         try {
-            found = anchored ? m.lookingAt() : m.find();
+            if (!(anchored ? m.lookingAt() : m.find())) {
+                return null;
+            }
+            int[] offsets = new int[(groupCount + 1) * 2];
+            for (int g = 0; g <= groupCount; g++) {
+                int s = m.start(g);
+                offsets[2 * g] = s < 0 ? -1 : subject.toByte(s);
+                offsets[2 * g + 1] = s < 0 ? -1 : subject.toByte(m.end(g));
+            }
+            return offsets;
         } catch (LimitReached e) {
             throw new ExecError(ERROR_MATCH_LIMIT);
         } catch (StackOverflowError e) {
             // deep recursion in java.util.regex on long alternations: PCRE's recursion limit
             throw new ExecError(ERROR_MATCH_LIMIT);
+        } finally {
+            // do not keep the subject (maybe a request body) reachable from the cache
+            m.reset("");
         }
-        if (!found) {
-            return null;
-        }
-        int[] offsets = new int[(groupCount + 1) * 2];
-        for (int g = 0; g <= groupCount; g++) {
-            int s = m.start(g);
-            offsets[2 * g] = s < 0 ? -1 : subject.toByte(s);
-            offsets[2 * g + 1] = s < 0 ? -1 : subject.toByte(m.end(g));
-        }
-        return offsets;
     }
 
     /** A UTF-8 decoding with the byte offset of every char (and of the end). */

@@ -96,9 +96,10 @@ public final class RegexCache {
                 int flags = Pattern.UNIX_LINES;
                 if (opts.caseless()) {
                     flags |= Pattern.CASE_INSENSITIVE;
-                    if (opts.utf8()) {
-                        flags |= Pattern.UNICODE_CASE;
-                    }
+                }
+                if (opts.utf8()) {
+                    // PCRE folds non-ASCII case in UTF-8 mode, also for an inline (?i)
+                    flags |= Pattern.UNICODE_CASE;
                 }
                 if (opts.multiline()) {
                     flags |= Pattern.MULTILINE;

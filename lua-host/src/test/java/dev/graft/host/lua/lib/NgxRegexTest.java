@@ -57,6 +57,25 @@ class NgxRegexTest {
     }
 
     @Test
+    void characterSemanticsMatchPcreWithoutUcp() {
+        assertThat(run("return J(show(ngx.re.match('\\195\\137', '\\195\\169', 'iu')), show(ngx.re.match('\\195\\137', '(?i)\\195\\169', 'u')),"
+                + " show(ngx.re.match('\\201', '\\233', 'i')))")).isEqualTo("{0=\u00c9} {0=\u00c9} nil");
+        assertThat(run("return J(show(ngx.re.match('\\195\\169', '\\\\w', 'u')), show(ngx.re.match('\\195\\169a', '\\\\ba', 'u')),"
+                + " show(ngx.re.match('\\217\\165', '\\\\d', 'u')), show(ngx.re.match('\\194\\160', '\\\\s', 'u')),"
+                + " show(ngx.re.match('\\195\\169', '[[:alpha:]]', 'u')))")).isEqualTo("nil {0=a} nil nil nil");
+        assertThat(run("return J(ngx.re.find('\\194\\160', '\\\\h', 'u'), ngx.re.find('\\160', '\\\\h'))")).isEqualTo("1 1 1");
+        assertThat(run("return J(show(ngx.re.match('a\\r', 'a$')), show(ngx.re.match('a\\r\\n', 'a.$')), ngx.re.find('\\233', '^.$'))"))
+                .isEqualTo("nil {0=a\r} 1 1");
+    }
+
+    @Test
+    void startOffsetKeepsLookbehindAndCaretSemantics() {
+        assertThat(run("return J(show(ngx.re.match('aab', '\\\\Ga', '', {pos=2})), show(ngx.re.match('xab', '\\\\Ga', '', {pos=2})),"
+                + " show(ngx.re.match('ab', '^b', '', {pos=2})), show(ngx.re.match('ab', '(?<=a)b', '', {pos=2})))"))
+                .isEqualTo("{0=a} {0=a} nil {0=b}");
+    }
+
+    @Test
     void ctxPosIsUpdatedAfterTheMatch() {
         assertThat(run("local ctx = {pos=2} local m = ngx.re.match('abcabc', 'a', '', ctx) return J(show(m), ctx.pos)")).isEqualTo("{0=a} 5");
         assertThat(run("return J(ngx.re.find('abcabc', 'b', '', {pos=3}))")).isEqualTo("5 5");
@@ -112,6 +131,9 @@ class NgxRegexTest {
         assertThat(run("return J(ngx.re.gsub('abc', '(?<n>b)', function(m) return m.n:upper() end))")).isEqualTo("aBc 1");
         assertThat(run("return J(ngx.re.sub('abc', 'b', function(m) return nil end))")).isEqualTo("anilc 1");
         assertThat(run("return J(ngx.re.sub('abc', 'b', function(m) return 5 end))")).isEqualTo("a5c 1");
+        // the callback runs the same (cached) pattern on another subject in the middle of the loop
+        assertThat(run("return J(ngx.re.gsub('a1b2', '\\\\d', function(m) return ngx.re.match('x9', '\\\\d')[0] .. m[0] end))"))
+                .isEqualTo("a91b92 2");
     }
 
     @Test
