@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,8 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -368,6 +371,27 @@ public final class GraftServer implements AutoCloseable {
         adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         metrics.close();
         closed.countDown();
+    }
+
+    /**
+     * Graceful stop (SIGTERM): stops accepting, lets requests in flight finish for up to
+     * {@code grace}, then closes everything.
+     */
+    public void shutdown(Duration grace) {
+        requireNonNull(grace, "grace");
+        synchronized (this) {
+            if (closed.getCount() == 0) {
+                return;
+            }
+        }
+        try {
+            proxy.drain(grace).get(grace.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // close() below ends whatever is still open
+        }
+        close();
     }
 
     /** Blocks until {@link #close()} has finished (for the CLI's main thread). */

@@ -102,6 +102,16 @@ class GraftServerTest {
     }
 
     @Test
+    void shutdownStopsAcceptingAndClosesTheListeners() throws IOException {
+        GraftServer graft = GraftServer.start(config(null), GraftServer.Options.ephemeral());
+        int port = graft.proxyPort();
+        assertThat(get(port, "/hello", "acme.test")).startsWith("HTTP/1.1 200");
+        graft.shutdown(java.time.Duration.ofSeconds(2));
+        assertThatThrownBy(() -> get(port, "/hello", "acme.test")).isInstanceOf(java.net.ConnectException.class);
+        graft.close(); // a second stop does nothing
+    }
+
+    @Test
     void brokenScriptsFailTheStartWithTheLuaError() throws IOException {
         GraftConfig c = config("local M = {} function M.init() error('boom at init') end function M.run() end return M");
         assertThatThrownBy(() -> GraftServer.start(c, GraftServer.Options.ephemeral()))

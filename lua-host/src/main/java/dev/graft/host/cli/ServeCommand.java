@@ -17,6 +17,8 @@ import picocli.CommandLine.Spec;
         description = "Runs the proxy and the admin listener from a config file until stopped.")
 final class ServeCommand implements Callable<Integer> {
 
+    private static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(10);
+
     @Spec
     CommandSpec spec;
 
@@ -61,7 +63,8 @@ final class ServeCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "graft-shutdown"));
+        // SIGTERM/SIGINT: requests in flight get a few seconds to finish; nothing new is accepted.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.shutdown(SHUTDOWN_GRACE), "graft-shutdown"));
         out.println("graft " + GraftServer.version() + ": proxy on http://" + hostPort(server.proxyAddress())
                 + ", admin on http://" + hostPort(server.adminAddress()) + " (" + CheckConfigCommand.summary(valid.config()) + ")");
         out.flush();
