@@ -40,10 +40,14 @@ final class CheckConfigCommand implements Callable<Integer> {
 
     /** One line: listeners, stages, upstreams, customers. */
     static String summary(GraftConfig c) {
-        int hosts = c.customers().values().stream().mapToInt(x -> x.hosts().size()).sum();
         return "listen " + c.listen().host() + ":" + c.listen().port()
-                + ", admin " + c.admin().listen().host() + ":" + c.admin().listen().port()
-                + ", " + c.pipeline().size() + " stages, " + c.upstreams().size() + " upstreams, "
+                + ", admin " + c.admin().listen().host() + ":" + c.admin().listen().port() + ", " + shape(c);
+    }
+
+    /** Stages, upstreams, customers and scripts, without the listeners. */
+    static String shape(GraftConfig c) {
+        int hosts = c.customers().values().stream().mapToInt(x -> x.hosts().size()).sum();
+        return c.pipeline().size() + " stages, " + c.upstreams().size() + " upstreams, "
                 + c.customers().size() + " customers (" + hosts + " hosts), scripts " + c.scripts();
     }
 

@@ -66,7 +66,7 @@ final class ServeCommand implements Callable<Integer> {
         // SIGTERM/SIGINT: requests in flight get a few seconds to finish; nothing new is accepted.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.shutdown(SHUTDOWN_GRACE), "graft-shutdown"));
         out.println("graft " + GraftServer.version() + ": proxy on http://" + hostPort(server.proxyAddress())
-                + ", admin on http://" + hostPort(server.adminAddress()) + " (" + CheckConfigCommand.summary(valid.config()) + ")");
+                + ", admin on http://" + hostPort(server.adminAddress()) + " (" + CheckConfigCommand.shape(valid.config()) + ")");
         out.flush();
         server.awaitClosed();
         return 0;
