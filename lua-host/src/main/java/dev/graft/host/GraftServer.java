@@ -44,6 +44,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The composition root: from a valid {@link GraftConfig} it builds the metrics registry, the
@@ -59,6 +61,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * }</pre>
  */
 public final class GraftServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GraftServer.class);
 
     /**
      * How to start, beyond the config.
@@ -197,7 +201,11 @@ public final class GraftServer implements AutoCloseable {
             }
             return switch (build(config, scripts, dicts, clock, metrics, nextId.getAndIncrement(), workers)) {
                 case Built.Ok ok -> ok.pipeline();
-                case Built.Failed f -> new UnavailablePipeline(f.message());
+                case Built.Failed f -> {
+                    // The first VM built, so this is unexpected (scripts changed on disk?): say it once.
+                    LOG.error("event loop {}: the Lua pipeline did not build, its requests get 500: {}", loop, f.message());
+                    yield new UnavailablePipeline(f.message());
+                }
             };
         };
     }
