@@ -158,6 +158,9 @@ final class JsonDecoder {
                 } else if (literal("null")) {
                     type = T.T_NULL;
                     value = LuaNull.NULL;
+                } else if (c == '+' || startsWithIgnoreCase("inf") || startsWithIgnoreCase("nan")) {
+                    // lua-cjson's decode_invalid_numbers (on by default): +1, Infinity, NaN
+                    number();
                 } else {
                     fail("invalid token");
                 }
@@ -185,44 +188,83 @@ final class JsonDecoder {
         return true;
     }
 
-    /** strtod's syntax for a decimal number; "01" and "1." are accepted, as cjson does. */
+    private boolean startsWithIgnoreCase(String word) {
+        for (int i = 0; i < word.length(); i++) {
+            if ((at(pos + i) | 0x20) != word.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A number as C's strtod reads it, which is what lua-cjson does: a sign, then a decimal
+     * ("01" and "1." are accepted), hexadecimal ("0x1F"), "inf"/"infinity" or "nan".
+     */
     private void number() {
         int start = pos;
         int p = pos;
-        if (at(p) == '-') {
+        boolean negative = false;
+        if (at(p) == '-' || at(p) == '+') {
+            negative = at(p) == '-';
             p++;
         }
-        int digits = 0;
-        while (at(p) >= '0' && at(p) <= '9') {
-            p++;
-            digits++;
-        }
-        if (at(p) == '.') {
-            p++;
+        double v;
+        if (at(p) == '0' && (at(p + 1) | 0x20) == 'x' && Character.digit(at(p + 2), 16) >= 0) {
+            p += 2;
+            v = 0;
+            while (at(p) >= 0 && Character.digit(at(p), 16) >= 0) {
+                v = v * 16 + Character.digit(at(p), 16);
+                p++;
+            }
+        } else if ((at(p) | 0x20) == 'i' && (at(p + 1) | 0x20) == 'n' && (at(p + 2) | 0x20) == 'f') {
+            p += 3;
+            String rest = "inity";
+            int k = 0;
+            while (k < rest.length() && (at(p + k) | 0x20) == rest.charAt(k)) {
+                k++;
+            }
+            if (k == rest.length()) {
+                p += k;
+            }
+            v = Double.POSITIVE_INFINITY;
+        } else if ((at(p) | 0x20) == 'n' && (at(p + 1) | 0x20) == 'a' && (at(p + 2) | 0x20) == 'n') {
+            p += 3;
+            v = Double.NaN;
+        } else {
+            int digits = 0;
             while (at(p) >= '0' && at(p) <= '9') {
                 p++;
                 digits++;
             }
-        }
-        if (digits == 0) {
-            fail("invalid number");
-            return;
-        }
-        if ((at(p) | 0x20) == 'e') {
-            int q = p + 1;
-            if (at(q) == '+' || at(q) == '-') {
-                q++;
+            if (at(p) == '.') {
+                p++;
+                while (at(p) >= '0' && at(p) <= '9') {
+                    p++;
+                    digits++;
+                }
             }
-            if (at(q) >= '0' && at(q) <= '9') {
-                while (at(q) >= '0' && at(q) <= '9') {
+            if (digits == 0) {
+                fail("invalid number");
+                return;
+            }
+            if ((at(p) | 0x20) == 'e') {
+                int q = p + 1;
+                if (at(q) == '+' || at(q) == '-') {
                     q++;
                 }
-                p = q;
+                if (at(q) >= '0' && at(q) <= '9') {
+                    while (at(q) >= '0' && at(q) <= '9') {
+                        q++;
+                    }
+                    p = q;
+                }
             }
+            int from = at(start) == '+' ? start + 1 : start;
+            v = Math.abs(Double.parseDouble(new String(b, base + from, p - from, java.nio.charset.StandardCharsets.ISO_8859_1)));
         }
-        String text = new String(b, base + start, p - start, java.nio.charset.StandardCharsets.ISO_8859_1);
         type = T.T_NUMBER;
-        value = LuaValue.valueOf(Double.parseDouble(text));
+        value = LuaValue.valueOf(negative ? -v : v);
         pos = p;
     }
 

@@ -82,6 +82,22 @@ class CjsonLibraryTest {
         "{\"a\":null,\"b\":[null]}|true {\"a\":null,\"b\":[null]}",
         "\"\\x\"|false Expected value but found invalid escape code at character 2",
         "`  [ ] `|true {}",
+        "0x10|true 16",
+        "[0x1F]|true [31]",
+        "inf|true inf",
+        "-Infinity|true -inf",
+        "+1|true 1",
+        "1e|false Expected the end but found invalid token at character 2",
+        "1e+|false Expected the end but found invalid token at character 2",
+        ".5|false Expected value but found invalid token at character 1",
+        "-.5|true -0.5",
+        "-01|true -1",
+        "1.5e3x|false Expected the end but found invalid token at character 6",
+        "[1,]|false Expected value but found T_ARR_END at character 4",
+        "{\"a\":1,}|false Expected object key string but found T_OBJ_END at character 8",
+        "\"\\u00\"|false Expected value but found invalid unicode escape code at character 2",
+        "\"\\uD800\\u0041\"|false Expected value but found invalid unicode escape code at character 2",
+        "\"\\udc00\"|false Expected value but found invalid unicode escape code at character 2",
     })
     void decodeLikeCjson(String json, String expected) {
         vm.g.set("input", json);
@@ -100,6 +116,8 @@ class CjsonLibraryTest {
 
     @Test
     void decodeDepthLimit() {
+        assertThat(run("local v = cjson.decode('nan') return J(v ~= v, cjson.encode('\\0'), cjson.encode({['a/b']=1}))"))
+                .isEqualTo("true \"\\u0000\" {\"a\\/b\":1}");
         assertThat(run("return J(pcall(cjson.decode, string.rep('[', 1001) .. string.rep(']', 1001)))"))
                 .isEqualTo("false Found too many nested data structures (1001) at character 1001");
         assertThat(run("return J(pcall(cjson.decode, string.rep('[', 1000) .. string.rep(']', 1000)))")).startsWith("true table");
