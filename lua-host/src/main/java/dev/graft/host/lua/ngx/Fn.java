@@ -1,6 +1,10 @@
 package dev.graft.host.lua.ngx;
 
+import org.luaj.vm2.LuaFunction;
+import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.ThreeArgFunction;
+import org.luaj.vm2.lib.TwoArgFunction;
 import org.luaj.vm2.lib.VarArgFunction;
 
 /**
@@ -25,6 +29,45 @@ final class Fn extends VarArgFunction {
 
     static Fn of(String name, Body body) {
         return new Fn(name, body);
+    }
+
+    /** An {@code __index} handler {@code (table, key) -> value}: LuaJ calls it without a Varargs. */
+    @FunctionalInterface
+    interface Getter {
+        LuaValue get(LuaValue table, LuaValue key);
+    }
+
+    /** A {@code __newindex} handler {@code (table, key, value)}. */
+    @FunctionalInterface
+    interface Setter {
+        void set(LuaValue table, LuaValue key, LuaValue value);
+    }
+
+    static LuaFunction index(String name, Getter getter) {
+        return new TwoArgFunction() {
+            {
+                this.name = name;
+            }
+
+            @Override
+            public LuaValue call(LuaValue table, LuaValue key) {
+                return getter.get(table, key);
+            }
+        };
+    }
+
+    static LuaFunction newindex(String name, Setter setter) {
+        return new ThreeArgFunction() {
+            {
+                this.name = name;
+            }
+
+            @Override
+            public LuaValue call(LuaValue table, LuaValue key, LuaValue value) {
+                setter.set(table, key, value);
+                return NONE;
+            }
+        };
     }
 
     @Override

@@ -99,8 +99,7 @@ public final class NgxApi {
 
         // ngx.ctx and ngx.status are per request: resolved on access, never stored in the table
         LuaTable mt = new LuaTable();
-        mt.rawset(LuaValue.INDEX, Fn.of("ngx", a -> {
-            LuaValue k = a.arg(2);
+        mt.rawset(LuaValue.INDEX, Fn.index("ngx", (t, k) -> {
             if (CTX.raweq(k)) {
                 return ctx(scope);
             }
@@ -109,9 +108,7 @@ public final class NgxApi {
             }
             return LuaValue.NIL;
         }));
-        mt.rawset(LuaValue.NEWINDEX, Fn.of("ngx", a -> {
-            LuaValue k = a.arg(2);
-            LuaValue v = a.arg(3);
+        mt.rawset(LuaValue.NEWINDEX, Fn.newindex("ngx", (t, k, v) -> {
             if (CTX.raweq(k)) {
                 Exchange ex = requestOf(scope);
                 if (!v.istable()) {
@@ -121,9 +118,8 @@ public final class NgxApi {
             } else if (STATUS.raweq(k)) {
                 response.status(v);
             } else {
-                a.arg1().rawset(k, v);
+                t.rawset(k, v);
             }
-            return LuaValue.NONE;
         }));
         ngx.setmetatable(mt);
         return ngx;

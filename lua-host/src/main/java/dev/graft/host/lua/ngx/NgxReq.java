@@ -244,8 +244,7 @@ final class NgxReq {
 
     static LuaTable headersMetatable() {
         LuaTable mt = new LuaTable();
-        mt.rawset(LuaValue.INDEX, Fn.of("get_headers", a -> {
-            LuaValue k = a.arg(2);
+        mt.rawset(LuaValue.INDEX, Fn.index("get_headers", (t, k) -> {
             if (!k.isstring()) {
                 return LuaValue.NIL;
             }
@@ -261,7 +260,7 @@ final class NgxReq {
                     changed = true;
                 }
             }
-            return changed ? a.arg1().rawget(LuaString.valueUsing(b)) : LuaValue.NIL;
+            return changed ? t.rawget(LuaString.valueUsing(b)) : LuaValue.NIL;
         }));
         return mt;
     }

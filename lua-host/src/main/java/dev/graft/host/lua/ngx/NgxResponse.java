@@ -51,11 +51,8 @@ final class NgxResponse {
         NgxResponse r = new NgxResponse(scope);
         LuaTable header = new LuaTable();
         LuaTable mt = new LuaTable();
-        mt.rawset(LuaValue.INDEX, Fn.of("header", a -> r.getHeader(a.arg(2))));
-        mt.rawset(LuaValue.NEWINDEX, Fn.of("header", a -> {
-            r.setHeader(a.arg(2), a.arg(3));
-            return LuaValue.NONE;
-        }));
+        mt.rawset(LuaValue.INDEX, Fn.index("header", (t, k) -> r.getHeader(k)));
+        mt.rawset(LuaValue.NEWINDEX, Fn.newindex("header", (t, k, v) -> r.setHeader(k, v)));
         header.setmetatable(mt);
         ngx.rawset("header", header);
 

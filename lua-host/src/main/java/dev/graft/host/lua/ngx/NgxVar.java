@@ -88,11 +88,8 @@ final class NgxVar {
         NgxVar v = new NgxVar(scope, defaultUpstream);
         LuaTable var = new LuaTable();
         LuaTable mt = new LuaTable();
-        mt.rawset(LuaValue.INDEX, Fn.of("var", a -> v.get(a.arg(2))));
-        mt.rawset(LuaValue.NEWINDEX, Fn.of("var", a -> {
-            v.set(a.arg(2), a.arg(3));
-            return LuaValue.NONE;
-        }));
+        mt.rawset(LuaValue.INDEX, Fn.index("var", (t, k) -> v.get(k)));
+        mt.rawset(LuaValue.NEWINDEX, Fn.newindex("var", (t, k, value) -> v.set(k, value)));
         var.setmetatable(mt);
         return var;
     }
