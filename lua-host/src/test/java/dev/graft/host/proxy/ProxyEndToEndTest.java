@@ -195,6 +195,26 @@ class ProxyEndToEndTest {
     }
 
     @Test
+    void servers_of_an_upstream_are_chosen_by_weight() {
+        try (TestOrigin heavy = new TestOrigin(); TestOrigin light = new TestOrigin()) {
+            proxy.close();
+            UpstreamConfig weighted = new UpstreamConfig(java.util.List.of(
+                    new GraftConfig.Server("127.0.0.1", heavy.port(), 3),
+                    new GraftConfig.Server("127.0.0.1", light.port(), 1)), 2000, 10_000, 60_000, 8);
+            proxy = ProxyServer.start(TestConfigs.config(Map.of("origin", weighted), "origin", TestConfigs.LIMITS),
+                    loop -> pipeline, metrics, Transport.best(), 1);
+            try (RawClient c = client()) {
+                for (int i = 0; i < 8; i++) {
+                    c.send(get("/echo/" + i));
+                    assertThat(c.read().status()).isEqualTo(200);
+                }
+            }
+            assertThat(heavy.requests).hasValue(6);
+            assertThat(light.requests).hasValue(2);
+        }
+    }
+
+    @Test
     void pipelined_requests_are_answered_in_order() {
         try (RawClient c = client()) {
             c.send(get("/echo/1") + get("/status/201") + get("/echo/3"));
