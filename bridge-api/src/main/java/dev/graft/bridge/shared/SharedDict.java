@@ -353,6 +353,28 @@ public final class SharedDict {
         }
     }
 
+    // ---------------------------------------------------------------- String-keyed forms (UTF-8 keys)
+
+    public DictResult<Double> incr(String key, double delta, Optional<Double> init, long initTtlMillis) {
+        return incr(utf8(key), delta, init, initTtlMillis);
+    }
+
+    public DictResult<Boolean> store(StoreMode mode, String key, SharedValue value, long ttlMillis, int flags) {
+        return store(mode, utf8(key), value, ttlMillis, flags);
+    }
+
+    public boolean delete(String key) {
+        return delete(utf8(key));
+    }
+
+    public DictResult<Double> ttl(String key) {
+        return ttl(utf8(key));
+    }
+
+    public DictResult<Boolean> expire(String key, long ttlMillis) {
+        return expire(utf8(key), ttlMillis);
+    }
+
     // ---------------------------------------------------------------- internals
 
     /** Replaces {@code old} (may be null) with {@code fresh}, making room. Lock held. */

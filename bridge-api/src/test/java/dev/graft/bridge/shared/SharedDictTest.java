@@ -130,6 +130,15 @@ class SharedDictTest {
     }
 
     @Test
+    void javaAndLuaSeeTheSameCounterThroughStringKeys() {
+        assertThat(dict.incr("rl:1.2.3.4", 1, Optional.of(0.0), 60_000)).isEqualTo(new DictResult.Ok<>(1.0, false));
+        assertThat(dict.incr(k("rl:1.2.3.4"), 1, Optional.empty(), 0)).isEqualTo(new DictResult.Ok<>(2.0, false));
+        assertThat(dict.ttl("rl:1.2.3.4")).isEqualTo(new DictResult.Ok<>(60.0, false));
+        assertThat(dict.delete("rl:1.2.3.4")).isTrue();
+        assertThat(dict.get("rl:1.2.3.4")).isEqualTo(new DictResult.Ok<>(Optional.empty(), false));
+    }
+
+    @Test
     void registryFindsDictsByName() {
         SharedDicts dicts = SharedDicts.of(Map.of("limits", 10_000L), clock);
         assertThat(dicts.get("limits")).map(SharedDict::capacity).contains(10_000L);
