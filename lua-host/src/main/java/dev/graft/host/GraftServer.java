@@ -210,6 +210,27 @@ public final class GraftServer implements AutoCloseable {
         };
     }
 
+    /**
+     * Builds one Lua pipeline from the config, as start would, and drops it: every module
+     * compiled and the driver's init run. For {@code graft check-config}.
+     *
+     * @return why the pipeline does not build, or empty when it does
+     */
+    public static Optional<String> checkLua(GraftConfig config) {
+        requireNonNull(config, "config");
+        LuaScripts scripts;
+        try {
+            scripts = LuaScripts.open(config.scripts());
+        } catch (IllegalArgumentException e) {
+            return Optional.of(e.getMessage());
+        }
+        Clock clock = Clock.systemUTC();
+        return switch (build(config, scripts, SharedDicts.of(config.sharedDicts(), clock), clock, GraftMetrics.NONE, 0, 1)) {
+            case Built.Ok ok -> Optional.empty();
+            case Built.Failed f -> Optional.of(f.message());
+        };
+    }
+
     private sealed interface Built {
         record Ok(RequestPipeline pipeline) implements Built {}
 

@@ -25,7 +25,7 @@ class GraftCliTest {
 
     @BeforeEach
     void scripts() throws IOException {
-        Files.writeString(dir.resolve("pipeline.lua"), "return {}");
+        Files.writeString(dir.resolve("pipeline.lua"), "local M = {} function M.init() end function M.run() end return M");
         Files.createDirectories(dir.resolve("router"));
         Files.writeString(dir.resolve("router/handler.lua"), "return {}");
     }
@@ -47,6 +47,19 @@ class GraftCliTest {
         assertThat(run("check-config", file.toString())).isZero();
         assertThat(out.toString()).isEqualTo("OK " + file + ": listen 127.0.0.1:0, admin 127.0.0.1:0, 1 stages, "
                 + "1 upstreams, 1 customers (1 hosts), scripts " + dir.toAbsolutePath().normalize() + "\n");
+    }
+
+    @Test
+    void checkConfigLoadsTheLuaPipeline() throws IOException {
+        Path file = config(VALID);
+        Files.writeString(dir.resolve("pipeline.lua"), "local M = {} function M.init() error('no init for you') end "
+                + "function M.run() end return M");
+        assertThat(run("check-config", file.toString())).isEqualTo(1);
+        assertThat(out.toString()).startsWith("graft: " + file + ": the Lua pipeline does not load\n  pipeline: init failed: ")
+                .contains("no init for you");
+        out.getBuffer().setLength(0);
+        assertThat(run("check-config", "--skip-lua", file.toString())).isZero();
+        assertThat(out.toString()).startsWith("OK ");
     }
 
     @Test
