@@ -86,10 +86,26 @@ public final class LuaBytes {
         return true;
     }
 
+    /**
+     * A number as LuaJIT writes it ({@code %.14g}), where LuaJ's own conversion differs for
+     * non-integers ({@code 1/3} is "0.33333334" in LuaJ).
+     */
+    public static LuaString number(LuaValue n) {
+        if (n.isinttype()) {
+            return n.checkstring();
+        }
+        return LuaString.valueOf(dev.graft.host.lua.lib.PrintfG.format14(n.todouble()));
+    }
+
+    /** A string, or a number in LuaJIT's form: what ngx setters accept. */
+    public static LuaString text(LuaValue v) {
+        return v.type() == LuaValue.TNUMBER ? number(v) : v.checkstring();
+    }
+
     /** The text of a Lua value that must be a string (or a number), as ngx setters accept. */
     public static LuaString checkString(LuaValue v, int arg, String fn) {
         if (v.isstring()) {
-            return v.checkstring();
+            return text(v);
         }
         throw new org.luaj.vm2.LuaError("bad argument #" + arg + " to '" + fn + "' (string expected, got "
                 + v.typename() + ")");

@@ -201,7 +201,8 @@ public final class NgxApi {
         for (int i = first; i <= n; i++) {
             LuaValue v = a.arg(i);
             String s = switch (v.type()) {
-                case LuaValue.TSTRING, LuaValue.TNUMBER -> v.tojstring();
+                case LuaValue.TSTRING -> v.tojstring();
+                case LuaValue.TNUMBER -> LuaBytes.number(v).tojstring();
                 case LuaValue.TNIL -> "nil";
                 case LuaValue.TBOOLEAN -> v.toboolean() ? "true" : "false";
                 default -> {

@@ -141,7 +141,7 @@ final class NgxResponse {
                 h.add(name, LuaBytes.latin1(LuaBytes.checkString(list.rawget(i), 3, "header")));
             }
         } else if (value.isstring()) {
-            h.set(name, LuaBytes.latin1(value.checkstring()));
+            h.set(name, LuaBytes.latin1(LuaBytes.text(value)));
         } else if (value.isboolean()) {
             h.set(name, value.toboolean() ? "true" : "false");
         } else {
@@ -188,7 +188,7 @@ final class NgxResponse {
                 out.write(s.m_bytes, s.m_offset, s.m_length);
             }
             case LuaValue.TNUMBER -> {
-                LuaString s = v.checkstring();
+                LuaString s = LuaBytes.number(v);
                 out.write(s.m_bytes, s.m_offset, s.m_length);
             }
             case LuaValue.TNIL -> out.write(NIL, 0, NIL.length);

@@ -161,7 +161,7 @@ final class NgxVar {
         if (value.isnil()) {
             text = null;
         } else if (value.isstring()) {
-            text = LuaBytes.latin1(value.checkstring());
+            text = LuaBytes.latin1(LuaBytes.text(value));
         } else {
             throw new LuaError("bad variable value");
         }

@@ -84,6 +84,11 @@ class NgxResponseTest {
                 ngx.say(" end")
                 """);
         assertThat(output()).isEqualTo("a1truenilxynull end\n");
+        ex.output().reset();
+        lua.eval(ex, Phase.CONTENT, "ngx.print(1/3, ' ', 2^53, ' ', 1.5)");
+        assertThat(output()).isEqualTo("0.33333333333333 9.007199254741e+15 1.5");
+        lua.eval(ex, Phase.HEADER_FILTER, "ngx.header.x_n = 0.1");
+        assertThat(ex.responseHeaders().get("x-n")).isEqualTo("0.1");
         assertThat(ex.status()).isEqualTo(200);
         assertThat(lua.error(ex, Phase.CONTENT, "ngx.say({a = 1})")).contains("non-array table found");
         assertThat(lua.error(ex, Phase.CONTENT, "ngx.say(print)")).contains("got function");
