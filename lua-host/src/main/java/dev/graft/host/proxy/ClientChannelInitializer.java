@@ -23,12 +23,11 @@ final class ClientChannelInitializer extends ChannelInitializer<Channel> {
     static final int DEFAULT_MAX_HEADER_COUNT = 100;
     static final long DEFAULT_CLIENT_IDLE_MS = 60_000;
 
-    private final Limits limits;
     private final Function<EventLoop, LoopContext> loops;
     private final ChannelGroup clients;
 
-    ClientChannelInitializer(Limits limits, Function<EventLoop, LoopContext> loops, ChannelGroup clients) {
-        this.limits = limits;
+    /** {@code loops} gives an event loop's current context; it changes on reload. */
+    ClientChannelInitializer(Function<EventLoop, LoopContext> loops, ChannelGroup clients) {
         this.loops = loops;
         this.clients = clients;
     }
@@ -36,7 +35,9 @@ final class ClientChannelInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         clients.add(ch);
-        LoopContext loop = loops.apply(ch.eventLoop());
+        EventLoop eventLoop = ch.eventLoop();
+        // Limits are per connection: a reload applies them to connections opened after it.
+        Limits limits = loops.apply(eventLoop).config().limits();
         long idle = limits.clientIdleTimeoutMs() > 0 ? limits.clientIdleTimeoutMs() : DEFAULT_CLIENT_IDLE_MS;
         ch.pipeline()
                 .addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS))
@@ -44,7 +45,7 @@ final class ClientChannelInitializer extends ChannelInitializer<Channel> {
                 .addLast("http", new HttpServerCodec(decoderConfig(limits)))
                 .addLast("decode-check", new RequestDecodeCheck(
                         limits.maxHeaderCount() > 0 ? limits.maxHeaderCount() : DEFAULT_MAX_HEADER_COUNT))
-                .addLast("frontend", new ProxyFrontendHandler(loop));
+                .addLast("frontend", new ProxyFrontendHandler(() -> loops.apply(eventLoop)));
     }
 
     static HttpDecoderConfig decoderConfig(Limits limits) {

@@ -16,6 +16,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The client side of a connection: turns each decoded request into an {@link Exchange}, runs the
@@ -41,15 +42,23 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     /** How long a closing connection keeps discarding what the client still sends. */
     static final long LINGER_MS = 2_000;
 
-    private final LoopContext loop;
+    private final Supplier<LoopContext> contexts;
+    /** The context of the current request: taken when its head arrives, so a reload applies
+     *  to the next request while this one finishes on what it started with. */
+    private LoopContext loop;
     private final ArrayDeque<Object> inbound = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private InFlightRequest current;
     private boolean processing;
     private boolean closing;
 
+    ProxyFrontendHandler(Supplier<LoopContext> contexts) {
+        this.contexts = contexts;
+        this.loop = contexts.get();
+    }
+
     ProxyFrontendHandler(LoopContext loop) {
-        this.loop = loop;
+        this(() -> loop);
     }
 
     @Override
@@ -190,6 +199,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     // --- requests
 
     private void onRequestHead(HttpRequest req) {
+        loop = contexts.get();
         switch (RequestHeads.read(req, ctx.channel().remoteAddress(), ctx.channel().localAddress())) {
             case RequestHeads.Refused refused -> rejectNow(400, refused.requestId());
             case RequestHeads.Accepted accepted -> start(accepted.request());

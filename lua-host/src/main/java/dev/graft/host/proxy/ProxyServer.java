@@ -18,6 +18,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,7 +53,7 @@ public final class ProxyServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ClientChannelInitializer(config.limits(), loops::get, clients));
+                .childHandler(new ClientChannelInitializer(loops::get, clients));
         if (transport.isEpoll()) {
             bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
         }
@@ -72,17 +73,48 @@ public final class ProxyServer implements AutoCloseable {
      * first request.
      */
     private void createLoopContexts(GraftConfig config, PipelineFactory pipelines, GraftMetrics metrics) {
+        try {
+            loops.putAll(buildLoopContexts(config, pipelines, metrics));
+        } catch (IllegalStateException e) {
+            acceptors.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+    }
+
+    private Map<EventLoop, LoopContext> buildLoopContexts(GraftConfig config, PipelineFactory pipelines, GraftMetrics metrics) {
+        Map<EventLoop, LoopContext> built = new HashMap<>();
         for (EventExecutor executor : workers) {
             EventLoop loop = (EventLoop) executor;
-            Future<?> made = loop.submit(() -> {
-                loops.put(loop, new LoopContext(config, pipelines.create(loop), new UpstreamPool(loop, transport), metrics,
-                        () -> draining));
-            }).awaitUninterruptibly();
+            Future<LoopContext> made = loop.submit(() -> new LoopContext(config, pipelines.create(loop),
+                    new UpstreamPool(loop, transport), metrics, () -> draining)).awaitUninterruptibly();
             if (!made.isSuccess()) {
-                acceptors.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-                workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
                 throw new IllegalStateException("pipelines: " + made.cause()
                         + " (expected: a pipeline for each event loop)", made.cause());
+            }
+            built.put(loop, made.getNow());
+        }
+        return built;
+    }
+
+    /**
+     * Soft reload: builds a new pipeline and upstream pool per event loop from {@code config}
+     * (off the hot path, on each loop in turn) and swaps them in once all are built. Requests in
+     * flight finish on what they started with; the next request of every connection uses the
+     * new config. Old pools close their idle connections. The listen address and client limits
+     * of connections already open do not change.
+     *
+     * @throws IllegalStateException when a pipeline cannot be made; the running config stays
+     */
+    public void reload(GraftConfig config, PipelineFactory pipelines, GraftMetrics metrics) {
+        requireNonNull(config, "config");
+        requireNonNull(pipelines, "pipelines");
+        requireNonNull(metrics, "metrics");
+        Map<EventLoop, LoopContext> built = buildLoopContexts(config, pipelines, metrics);
+        for (Map.Entry<EventLoop, LoopContext> entry : built.entrySet()) {
+            LoopContext old = loops.put(entry.getKey(), entry.getValue());
+            if (old != null) {
+                entry.getKey().execute(old.pool()::close);
             }
         }
     }

@@ -6,7 +6,9 @@
  * <h2>Entry point</h2>
  * {@link dev.graft.host.proxy.ProxyServer#start(dev.graft.host.config.GraftConfig,
  * dev.graft.host.proxy.PipelineFactory, dev.graft.host.admin.GraftMetrics)}; the handle gives
- * {@code port()}, {@code stopAccepting()}, {@code drain(Duration)} and {@code close()}.
+ * {@code port()}, {@code reload(config, pipelines, metrics)} (soft reload: the next request of
+ * each connection uses the new config and pipelines), {@code stopAccepting()},
+ * {@code drain(Duration)} (graceful restart) and {@code close()}.
  *
  * <h2>A client connection's pipeline</h2>
  * <table>

@@ -17,7 +17,7 @@ class ClientChannelInitializerTest {
         EmbeddedChannel channel = new EmbeddedChannel();
         LoopContext loop = new LoopContext(TestConfigs.config(Map.of(), "none", TestConfigs.LIMITS), pipeline,
                 new UpstreamPool(channel.eventLoop(), Transport.NIO), new RecordingMetrics(), () -> false);
-        channel.pipeline().addLast(new ClientChannelInitializer(TestConfigs.LIMITS, l -> loop, clients));
+        channel.pipeline().addLast(new ClientChannelInitializer(l -> loop, clients));
         assertThat(channel.pipeline().names()).startsWith("idle", "guard", "http", "decode-check", "frontend");
         assertThat(clients.contains(channel)).isTrue();
         assertThat(channel.finishAndReleaseAll()).isFalse();

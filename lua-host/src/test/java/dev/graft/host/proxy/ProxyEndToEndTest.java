@@ -215,6 +215,21 @@ class ProxyEndToEndTest {
     }
 
     @Test
+    void a_reload_applies_to_the_next_request_of_an_open_connection() {
+        try (TestOrigin other = new TestOrigin(); RawClient c = client()) {
+            c.send(get("/echo/before"));
+            assertThat(c.read().status()).isEqualTo(200);
+            StubPipeline reloaded = new StubPipeline();
+            proxy.reload(TestConfigs.config(Map.of("other", TestConfigs.upstream(other.port(), 2000, 10_000, 60_000)),
+                    "other", TestConfigs.LIMITS), loop -> reloaded, metrics);
+            c.send(get("/echo/after"));
+            assertThat(c.read().text()).startsWith("GET /echo/after\n");
+            assertThat(other.requests).hasValue(1);
+            eventually(() -> assertThat(reloaded.events).containsExactly("request", "head:200", "log:200"));
+        }
+    }
+
+    @Test
     void pipelined_requests_are_answered_in_order() {
         try (RawClient c = client()) {
             c.send(get("/echo/1") + get("/status/201") + get("/echo/3"));
