@@ -1,4 +1,4 @@
-package dev.graft.host.lua.lib;
+package dev.graft.bridge.regex;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,6 +1,4 @@
-package dev.graft.host.lua.lib;
-
-import org.luaj.vm2.LuaString;
+package dev.graft.bridge.regex;
 
 /**
  * The option letters of {@code ngx.re} functions, parsed. {@code o} and {@code j} are
@@ -8,19 +6,20 @@ import org.luaj.vm2.LuaString;
  * {@code d} (DFA mode) and {@code J} (JavaScript compatibility) are valid in OpenResty but
  * not supported: they give a compile error, never a silent change of meaning.
  */
-record RegexOptions(boolean caseless, boolean multiline, boolean dotall, boolean extended, boolean utf8,
+public record RegexOptions(boolean caseless, boolean multiline, boolean dotall, boolean extended, boolean utf8,
         boolean anchored, boolean dupNames, String unsupported) {
 
-    static final RegexOptions NONE = new RegexOptions(false, false, false, false, false, false, false, "");
+    public static final RegexOptions NONE = new RegexOptions(false, false, false, false, false, false, false, "");
 
     /** A bad letter: OpenResty raises a Lua error for it rather than returning nil, err. */
-    static final class UnknownFlag extends Exception {
+    public static final class UnknownFlag extends Exception {
         UnknownFlag(String message) {
             super(message, null, false, false);
         }
     }
 
-    static RegexOptions parse(LuaString s) throws UnknownFlag {
+    /** Parses option letters; {@code s} holds one letter per char. */
+    public static RegexOptions parse(CharSequence s) throws UnknownFlag {
         boolean i = false;
         boolean m = false;
         boolean sl = false;
@@ -29,8 +28,8 @@ record RegexOptions(boolean caseless, boolean multiline, boolean dotall, boolean
         boolean a = false;
         boolean d = false;
         String unsupported = "";
-        for (int k = 0; k < s.m_length; k++) {
-            char c = (char) (s.m_bytes[s.m_offset + k] & 0xFF);
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
             switch (c) {
                 case 'i' -> i = true;
                 case 'm' -> m = true;
@@ -42,7 +41,7 @@ record RegexOptions(boolean caseless, boolean multiline, boolean dotall, boolean
                 case 'o', 'j' -> { }
                 case 'd' -> unsupported = "the DFA mode (option d)";
                 case 'J' -> unsupported = "the JavaScript compatible mode (option J)";
-                default -> throw new UnknownFlag("unknown flag \"" + c + "\" (flags \"" + s.tojstring() + "\")");
+                default -> throw new UnknownFlag("unknown flag \"" + c + "\" (flags \"" + s + "\")");
             }
         }
         return new RegexOptions(i, m, sl, x, u, a, d, unsupported);

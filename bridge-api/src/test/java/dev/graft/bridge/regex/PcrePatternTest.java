@@ -1,4 +1,4 @@
-package dev.graft.host.lua.lib;
+package dev.graft.bridge.regex;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

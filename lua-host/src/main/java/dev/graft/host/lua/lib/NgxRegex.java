@@ -2,6 +2,7 @@ package dev.graft.host.lua.lib;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.graft.bridge.regex.RegexOptions;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;

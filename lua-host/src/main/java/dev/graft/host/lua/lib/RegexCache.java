@@ -2,11 +2,12 @@ package dev.graft.host.lua.lib;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.graft.bridge.regex.PcreRegex;
+import dev.graft.bridge.regex.RegexOptions;
+
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.luaj.vm2.LuaString;
 
 /**
@@ -69,16 +70,13 @@ public final class RegexCache {
         Key key = new Key(pattern, options);
         Compiled c = entries.get(key);
         if (c == null) {
-            c = doCompile(pattern, RegexOptions.parse(options));
+            c = doCompile(pattern, RegexOptions.parse(latin1(options)));
             entries.put(key, c);
         }
         return c;
     }
 
     private Compiled doCompile(LuaString pattern, RegexOptions opts) {
-        if (!opts.unsupported().isEmpty()) {
-            return new Failed("pcre_compile() failed: " + opts.unsupported() + " is not supported by Graft");
-        }
         String text;
         if (opts.utf8()) {
             CompiledRegex.Utf8 d = CompiledRegex.Utf8.decode(pattern);
@@ -89,31 +87,9 @@ public final class RegexCache {
         } else {
             text = latin1(pattern);
         }
-        PcrePattern.Result r = PcrePattern.translate(text, opts.extended(), opts.dupNames());
-        return switch (r) {
-            case PcrePattern.Refused ref -> new Failed("pcre_compile() failed: " + ref.reason() + " in \"" + text + "\"");
-            case PcrePattern.Translated t -> {
-                int flags = Pattern.UNIX_LINES;
-                if (opts.caseless()) {
-                    flags |= Pattern.CASE_INSENSITIVE;
-                }
-                if (opts.utf8()) {
-                    // PCRE folds non-ASCII case in UTF-8 mode, also for an inline (?i)
-                    flags |= Pattern.UNICODE_CASE;
-                }
-                if (opts.multiline()) {
-                    flags |= Pattern.MULTILINE;
-                }
-                if (opts.dotall()) {
-                    flags |= Pattern.DOTALL;
-                }
-                try {
-                    Pattern p = Pattern.compile(t.javaPattern(), flags);
-                    yield new Ok(new CompiledRegex(p, opts.utf8(), opts.anchored(), t.names(), matchLimit));
-                } catch (PatternSyntaxException e) {
-                    yield new Failed("pcre_compile() failed: " + e.getDescription() + " in \"" + text + "\"");
-                }
-            }
+        return switch (PcreRegex.compile(text, opts)) {
+            case PcreRegex.Failed f -> new Failed(f.message());
+            case PcreRegex.Compiled c -> new Ok(new CompiledRegex(c.pattern(), opts.utf8(), opts.anchored(), c.names(), matchLimit));
         };
     }
 
