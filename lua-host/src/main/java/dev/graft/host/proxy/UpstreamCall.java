@@ -235,9 +235,16 @@ final class UpstreamCall implements UpstreamHandler.Listener {
         front.upstreamFailed(request, failure);
     }
 
+    /**
+     * Like nginx's {@code proxy_next_upstream error}: once, for a reset on a reused connection
+     * before any response, when the whole request can be sent again (no streamed body) and the
+     * method is idempotent (nginx never retries POST, LOCK or PATCH on its own).
+     */
     private boolean retryable(UpstreamFailure failure) {
+        String method = request.exchange.method();
         return failure == UpstreamFailure.RESET && !retried && !responseStarted && handler != null && handler.reused()
-                && (request.exchange.bodyBuffered() || !request.hasBody);
+                && (request.exchange.bodyBuffered() || !request.hasBody)
+                && !method.equals("POST") && !method.equals("LOCK") && !method.equals("PATCH");
     }
 
     /** The client went away or was refused: drop the upstream connection, it is mid-exchange. */

@@ -183,6 +183,17 @@ class ProxyEndToEndTest {
     }
 
     @Test
+    void a_post_on_a_reused_connection_that_dies_is_not_sent_twice() {
+        try (RawClient c = client()) {
+            c.send(get("/oneshot/1"));
+            assertThat(c.read().text()).isEqualTo("ok");
+            c.send("POST /oneshot/2 HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n");
+            assertThat(c.read().status()).isEqualTo(502);
+        }
+        assertThat(metrics.failures).containsExactly("oneshot:reset");
+    }
+
+    @Test
     void idle_pooled_connections_expire() throws InterruptedException {
         try (RawClient c = client()) {
             c.send(get("/brief/1"));
