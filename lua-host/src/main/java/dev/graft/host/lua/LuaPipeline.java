@@ -9,6 +9,7 @@ import dev.graft.host.exchange.Exchange;
 import dev.graft.host.exchange.RequestPipeline;
 import dev.graft.host.lua.ngx.ErrorPages;
 import dev.graft.host.lua.ngx.NgxApi;
+import dev.graft.host.lua.ngx.NgxResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.List;
@@ -34,14 +35,22 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>ngx.req.set_uri(u, true)</td><td>rewrite runs again (at most 10 times, then 500)</td></tr>
  *   <tr><td>a Lua error / the budget</td><td>500 with the request id, a log line, a metric</td></tr>
  * </table>
- * Content runs only when a stage set {@code ngx.var.graft_content} (to anything): the request
- * is then answered from the proxy with the content phase's output.
+ * Content runs only when a stage set {@code ngx.var.graft_content} to a non-empty value (the
+ * reference nginx.conf declares it as ""): the request is then answered from the proxy with
+ * the content phase's output.
+ *
+ * <p>{@code ngx.exit(status >= 300)} (or {@code ngx.ERROR}) in header_filter replaces the
+ * response with nginx's page for it, as nginx's special response does: the head changes at
+ * once, and body_filter swaps the body (the upstream's or the local one) for the page.
  */
 public final class LuaPipeline implements RequestPipeline {
 
     private static final Logger LOG = LoggerFactory.getLogger(LuaPipeline.class);
     private static final int MAX_JUMPS = 10;
     private static final String GRAFT_CONTENT = "graft_content";
+    /** Marks a response replaced by header_filter's exit; upper case, so ngx.var never sees it. */
+    private static final String REPLACED_BODY = "GRAFT_REPLACED_BODY";
+    private static final byte[] EMPTY_BODY = new byte[0];
     private static final LuaString[] PHASE_ARGS = new LuaString[Phase.values().length];
 
     static {
@@ -185,7 +194,8 @@ public final class LuaPipeline implements RequestPipeline {
         if (requestPhase(ex, Phase.ACCESS) == Next.RESPOND) {
             return Verdict.RESPOND;
         }
-        if (ex.variables().containsKey(GRAFT_CONTENT)) {
+        String content = ex.variables().get(GRAFT_CONTENT);
+        if (content != null && !content.isEmpty()) {
             requestPhase(ex, Phase.CONTENT);
             if (ex.status() == 0) {
                 ex.status(200);
@@ -253,6 +263,8 @@ public final class LuaPipeline implements RequestPipeline {
         if (page.length > 0) {
             ex.responseHeaders().set(HttpHeaderNames.CONTENT_TYPE, "text/html");
             ex.output().writeBytes(page);
+        } else if (status >= 200 && status < 300) {
+            NgxResponse.defaultContentType(ex);
         }
     }
 
@@ -280,10 +292,10 @@ public final class LuaPipeline implements RequestPipeline {
     public void onResponseHead(Exchange ex) {
         CallResult r = runPhase(ex, Phase.HEADER_FILTER);
         if (vm.scope().exited()) {
-            // recorded by ngx.exit in header_filter, which returns there: ERROR fails the response
+            // recorded by ngx.exit in header_filter, which returns there
             int status = vm.scope().exitStatus();
-            if (status == -1) {
-                ex.status(500);
+            if (status >= 300 || status == -1) {
+                replaceWithPage(ex, status < 0 ? 500 : status);
             } else if (status >= 200) {
                 ex.status(status);
             }
@@ -291,15 +303,39 @@ public final class LuaPipeline implements RequestPipeline {
         filterFailure(ex, Phase.HEADER_FILTER, r);
     }
 
+    /** The response becomes nginx's page for {@code status}; body_filter swaps the body. */
+    private static void replaceWithPage(Exchange ex, int status) {
+        ex.status(status);
+        HttpHeaders h = ex.responseHeaders();
+        h.remove(HttpHeaderNames.CONTENT_LENGTH);
+        h.remove(HttpHeaderNames.CONTENT_ENCODING);
+        h.remove(HttpHeaderNames.ETAG);
+        h.remove(HttpHeaderNames.LAST_MODIFIED);
+        h.set(HttpHeaderNames.CONTENT_TYPE, "text/html");
+        ex.variables().put(REPLACED_BODY, Integer.toString(status));
+    }
+
     @Override
     public boolean filtersBody(Exchange ex) {
-        return anyBodyFilter;
+        return anyBodyFilter || ex.variables().containsKey(REPLACED_BODY);
     }
 
     @Override
     public byte[] onResponseBody(Exchange ex, byte[] chunk, boolean last) {
         if (!ex.headersSent()) {
             ex.markHeadersSent();
+        }
+        String replaced = ex.variables().get(REPLACED_BODY);
+        if (replaced != null) {
+            if (replaced.isEmpty()) {
+                return EMPTY_BODY; // the page went out with the first chunk
+            }
+            ex.variables().put(REPLACED_BODY, "");
+            chunk = ErrorPages.page(Integer.parseInt(replaced));
+            last = true;
+            if (!anyBodyFilter) {
+                return chunk;
+            }
         }
         LuaString in = LuaString.valueUsing(chunk);
         vm.scope().bodyChunk(in, last);

@@ -57,6 +57,9 @@ class LuaPipelineTest {
               if what == "header" then ngx.header["X-Filtered"] = "yes" end
               if what == "upper" then ngx.arg[1] = string.upper(ngx.arg[1]) end
               if what == "upstream" then ngx.var.graft_upstream = "origin-b" end
+              if what == "hfexit" then ngx.exit(503) end
+              if what == "exit200" then return ngx.exit(200) end
+              if what == "nocontent" then ngx.var.graft_content = "" end
               ngx.var["ran_" .. phase] = "1"
             end
             for _, p in ipairs({"rewrite", "access", "content", "header_filter", "body_filter", "log"}) do
@@ -234,6 +237,41 @@ class LuaPipelineTest {
         assertThat(new String(pipeline.onResponseBody(ex, "abc".getBytes(), true))).isEqualTo("ABC");
         pipeline.onLog(ex);
         assertThat(luaErrors).containsExactly("step");
+    }
+
+    @Test
+    void exitInHeaderFilterReplacesTheResponseWithThePage() {
+        Exchange ex = request("X-Do-Header_filter", "hfexit");
+        assertThat(pipeline.onRequest(ex)).isEqualTo(Verdict.PROXY);
+        ex.status(200);
+        ex.responseHeaders().set("Content-Type", "application/json").set("Content-Length", "20");
+        pipeline.onResponseHead(ex);
+        assertThat(ex.status()).isEqualTo(503);
+        assertThat(ex.responseHeaders().get("Content-Type")).isEqualTo("text/html");
+        assertThat(ex.responseHeaders().contains("Content-Length")).isFalse();
+        assertThat(pipeline.filtersBody(ex)).isTrue();
+        assertThat(new String(pipeline.onResponseBody(ex, "{\"upstream\": 1}".getBytes(), false)))
+                .contains("<title>503 Service Temporarily Unavailable</title>");
+        assertThat(pipeline.onResponseBody(ex, "more".getBytes(), true)).isEmpty();
+    }
+
+    @Test
+    void localResponsesDefaultToTextPlainLikeNginx() {
+        Exchange said = request("X-Do-Access", "say");
+        pipeline.onRequest(said);
+        assertThat(said.responseHeaders().get("Content-Type")).isEqualTo("text/plain");
+        Exchange ok = request("X-Do-Access", "exit200");
+        assertThat(pipeline.onRequest(ok)).isEqualTo(Verdict.RESPOND);
+        assertThat(ok.status()).isEqualTo(200);
+        assertThat(body(ok)).isEmpty();
+        assertThat(ok.responseHeaders().get("Content-Type")).isEqualTo("text/plain");
+    }
+
+    @Test
+    void emptyGraftContentMeansNoContentPhase() {
+        Exchange ex = request("X-Do-Access", "nocontent");
+        assertThat(pipeline.onRequest(ex)).isEqualTo(Verdict.PROXY);
+        assertThat(ex.variables()).containsEntry("graft_content", "");
     }
 
     @Test

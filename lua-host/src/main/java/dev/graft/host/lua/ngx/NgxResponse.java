@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * {@code ngx.status} was set), after which status and header changes are refused with
  * OpenResty's error log line, as once nginx has sent the head.
  */
-final class NgxResponse {
+public final class NgxResponse {
 
     private static final Logger LOG = LoggerFactory.getLogger("graft.lua");
     private static final LuaValue ONE = LuaValue.valueOf(1);
@@ -171,6 +171,7 @@ final class NgxResponse {
         if (ex.status() == 0) {
             ex.status(200);
         }
+        defaultContentType(ex);
         int n = a.narg();
         for (int i = 1; i <= n; i++) {
             write(out, a.arg(i), i, fn, 0);
@@ -179,6 +180,16 @@ final class NgxResponse {
             out.write(NEWLINE, 0, 1);
         }
         return ONE;
+    }
+
+    /**
+     * nginx gives a response that Lua starts without a Content-Type its {@code default_type}
+     * (text/plain without a mime config) when it sends the head, before header_filter runs.
+     */
+    public static void defaultContentType(Exchange ex) {
+        if (!ex.responseHeaders().contains(HttpHeaderNames.CONTENT_TYPE)) {
+            ex.responseHeaders().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
+        }
     }
 
     private static void write(ByteArrayOutputStream out, LuaValue v, int arg, String fn, int depth) {

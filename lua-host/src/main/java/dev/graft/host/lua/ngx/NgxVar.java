@@ -33,6 +33,7 @@ import org.luaj.vm2.LuaValue;
  *   <tr><td>remote_addr, remote_port, binary_remote_addr, server_addr, server_port</td><td>connection facts</td></tr>
  *   <tr><td>request_id, request_time, msec, status, content_type, content_length, request_body</td><td>the rest</td></tr>
  *   <tr><td>graft_upstream</td><td>the chosen upstream (writable), initially the config's default</td></tr>
+ *   <tr><td>graft_content</td><td>writable, "" until set: non-empty makes the proxy answer from the content phase</td></tr>
  * </table>
  * Names are case-insensitive, as in nginx. Per read: one map lookup and the value's bytes.
  */
@@ -42,7 +43,7 @@ final class NgxVar {
         URI, DOCUMENT_URI, REQUEST_URI, ARGS, QUERY_STRING, IS_ARGS, HOST, SCHEME, HTTPS,
         SERVER_PROTOCOL, REQUEST_METHOD, REMOTE_ADDR, REMOTE_PORT, BINARY_REMOTE_ADDR,
         SERVER_ADDR, SERVER_PORT, REQUEST_ID, REQUEST_TIME, MSEC, STATUS, CONTENT_TYPE,
-        CONTENT_LENGTH, REQUEST_BODY, GRAFT_UPSTREAM
+        CONTENT_LENGTH, REQUEST_BODY, GRAFT_UPSTREAM, GRAFT_CONTENT
     }
 
     private static final Map<LuaString, Builtin> BUILTINS;
@@ -146,6 +147,10 @@ final class NgxVar {
             case CONTENT_LENGTH -> headerValue(ex.requestHeaders(), HttpHeaderNames.CONTENT_LENGTH);
             case REQUEST_BODY -> ex.body().filter(x -> x.length > 0)
                     .<LuaValue>map(LuaString::valueUsing).orElse(LuaValue.NIL);
+            case GRAFT_CONTENT -> {
+                String v = ex.variables().get("graft_content");
+                yield v == null ? EMPTY : LuaBytes.latin1(v);
+            }
             case GRAFT_UPSTREAM -> ex.upstream().or(() -> java.util.Optional.of(defaultUpstream))
                     .filter(s -> !s.isEmpty()).<LuaValue>map(LuaBytes::latin1).orElse(LuaValue.NIL);
         };
@@ -172,6 +177,14 @@ final class NgxVar {
         }
         if (b == Builtin.GRAFT_UPSTREAM) {
             ex.upstream(text);
+            return;
+        }
+        if (b == Builtin.GRAFT_CONTENT) {
+            if (text == null) {
+                ex.variables().remove("graft_content");
+            } else {
+                ex.variables().put("graft_content", text);
+            }
             return;
         }
         if (b != null || LuaBytes.startsWith(name, HTTP_) || LuaBytes.startsWith(name, ARG_)

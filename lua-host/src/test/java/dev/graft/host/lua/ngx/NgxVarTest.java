@@ -140,6 +140,14 @@ class NgxVarTest {
     }
 
     @Test
+    void graftContentIsEmptyUntilSet() {
+        assertThat(var("graft_content")).isEqualTo("");
+        lua.eval(ex, Phase.ACCESS, "ngx.var.graft_content = 'page'");
+        assertThat(ex.variables()).containsEntry("graft_content", "page");
+        assertThat(var("graft_content")).isEqualTo("page");
+    }
+
+    @Test
     void requestBodyOnceBuffered() {
         assertThat(var("request_body")).isEqualTo("nil");
         ex.body("hello".getBytes());
