@@ -90,6 +90,9 @@ public final class RequestGenerator {
     }
 
     public RawRequest next() {
+        if (random.nextInt(100) < 6) {
+            return edge();
+        }
         String method = pick(METHODS);
         String target = target();
         List<Header> headers = new ArrayList<>();
@@ -114,6 +117,78 @@ public final class RequestGenerator {
         }
         headers.add(new Header("Connection", "close"));
         return new RawRequest(method, target, headers, body);
+    }
+
+    /**
+     * A request at the edge of HTTP/1.1 parsing, where a proxy's own codec decides before any
+     * module runs: framing, versions, target forms, limits, malformed header lines.
+     */
+    private RawRequest edge() {
+        String host = host();
+        List<Header> headers = new ArrayList<>();
+        headers.add(new Header("Host", host));
+        String method = "GET";
+        String target = "/edge?x=1";
+        String version = "HTTP/1.1";
+        Optional<byte[]> body = Optional.empty();
+        switch (random.nextInt(15)) {
+            case 0 -> { // a chunked body, with an attack string in it
+                method = "POST";
+                String part = "q=" + percent(pick(VALUES));
+                headers.add(new Header("Transfer-Encoding", "chunked"));
+                body = Optional.of((Integer.toHexString(part.length()) + "\r\n" + part + "\r\n0\r\n\r\n")
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+            case 1 -> version = "HTTP/1.0";
+            case 2 -> {
+                version = "HTTP/1.0";
+                headers.clear();
+            }
+            case 3 -> target = "http://" + pick(hosts) + "/abs?y=2"; // absolute form, Host names another
+            case 4 -> target = "/" + "a".repeat(9000);
+            case 5 -> headers.add(new Header("X-Big", "b".repeat(10000)));
+            case 6 -> {
+                for (int i = 0; i < 120; i++) {
+                    headers.add(new Header("X-H" + i, "v" + i));
+                }
+            }
+            case 7 -> { // over client_max_body_size 1m
+                method = "POST";
+                byte[] big = "x".repeat((1 << 20) + 4096).getBytes(StandardCharsets.US_ASCII);
+                headers.add(new Header("Content-Length", Integer.toString(big.length)));
+                body = Optional.of(big);
+            }
+            case 8 -> { // smuggling: both framings
+                method = "POST";
+                headers.add(new Header("Content-Length", "3"));
+                headers.add(new Header("Transfer-Encoding", "chunked"));
+                body = Optional.of("3\r\nabc\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            case 9 -> { // smuggling: two lengths
+                method = "POST";
+                headers.add(new Header("Content-Length", "3"));
+                headers.add(new Header("Content-Length", "5"));
+                body = Optional.of("abcde".getBytes(StandardCharsets.US_ASCII));
+            }
+            case 10 -> {
+                method = "PUT";
+                headers.add(new Header("Expect", "100-continue"));
+                headers.add(new Header("Content-Length", "4"));
+                body = Optional.of("data".getBytes(StandardCharsets.US_ASCII));
+            }
+            case 11 -> headers.add(new Header("X-Fold", "first\r\n second")); // obsolete line folding
+            case 12 -> headers.add(new Header("X-Space ", "1")); // blank before the colon
+            case 13 -> {
+                headers.clear();
+                headers.add(new Header("Host", "bad_host!.test"));
+            }
+            default -> { // GET with a body
+                headers.add(new Header("Content-Length", "7"));
+                body = Optional.of("payload".getBytes(StandardCharsets.US_ASCII));
+            }
+        }
+        headers.add(new Header("Connection", "close"));
+        return new RawRequest(method, target, version, headers, body);
     }
 
     private String host() {

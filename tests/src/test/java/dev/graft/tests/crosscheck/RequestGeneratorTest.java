@@ -58,9 +58,13 @@ class RequestGeneratorTest {
         assertThat(requests).anySatisfy(r -> assertThat(r.target()).contains("/.."));
         assertThat(requests).anySatisfy(r -> assertThat(r.method()).isEqualTo("get"));
         assertThat(requests).allSatisfy(r -> assertThat(r.has("Connection")).isTrue());
-        // a body always comes with its length, so both proxies read the same request
+        // a body always comes with its framing, so both proxies read the same request
         assertThat(requests).filteredOn(r -> r.body().isPresent())
                 .isNotEmpty()
-                .allSatisfy(r -> assertThat(r.has("Content-Length")).isTrue());
+                .allSatisfy(r -> assertThat(r.has("Content-Length") || r.has("Transfer-Encoding")).isTrue());
+        // and the edges of the protocol are there
+        assertThat(requests).anySatisfy(r -> assertThat(r.version()).isEqualTo("HTTP/1.0"));
+        assertThat(requests).anySatisfy(r -> assertThat(r.target()).startsWith("http://"));
+        assertThat(requests).anySatisfy(r -> assertThat(r.headers()).contains(new Header("Transfer-Encoding", "chunked")));
     }
 }

@@ -43,11 +43,15 @@ public final class RawHttpClient {
             socket.setSoTimeout((int) timeout.toMillis());
             socket.setTcpNoDelay(true);
             OutputStream out = socket.getOutputStream();
-            out.write(head(request));
-            if (request.body().isPresent()) {
-                out.write(request.body().get());
+            try {
+                out.write(head(request));
+                if (request.body().isPresent()) {
+                    out.write(request.body().get());
+                }
+                out.flush();
+            } catch (IOException refusedMidway) {
+                // a server may answer (413, 400) and close before taking the whole request: read that answer
             }
-            out.flush();
             InputStream in = new BufferedInputStream(socket.getInputStream());
             return read(in, request.method().equals("HEAD"));
         } catch (IOException | RuntimeException e) {
@@ -57,7 +61,7 @@ public final class RawHttpClient {
 
     private static byte[] head(RawRequest request) {
         StringBuilder head = new StringBuilder(256);
-        head.append(request.method()).append(' ').append(request.target()).append(" HTTP/1.1\r\n");
+        head.append(request.method()).append(' ').append(request.target()).append(' ').append(request.version()).append("\r\n");
         for (Header h : request.headers()) {
             head.append(h.name()).append(": ").append(h.value()).append("\r\n");
         }
