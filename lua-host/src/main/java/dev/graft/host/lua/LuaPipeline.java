@@ -263,7 +263,7 @@ public final class LuaPipeline implements RequestPipeline {
         if (page.length > 0) {
             ex.responseHeaders().set(HttpHeaderNames.CONTENT_TYPE, "text/html");
             ex.output().writeBytes(page);
-        } else if (status >= 200 && status < 300) {
+        } else if (status >= 200 && status < 300 && status != 204) {
             NgxResponse.defaultContentType(ex);
         }
     }

@@ -165,12 +165,16 @@ final class ArgsCodec {
 
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-    /** Percent-encodes all but ALPHA / DIGIT / "-" / "." / "_" / "~" (a URI component). */
+    /**
+     * Percent-encodes all but ALPHA / DIGIT and {@code -._~!*'()}: lua-nginx-module's URI
+     * component escaping, as measured on nginx.
+     */
     static void escape(ByteArrayOutputStream out, LuaString s) {
         for (int i = 0; i < s.m_length; i++) {
             int c = s.m_bytes[s.m_offset + i] & 0xFF;
             if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '.' || c == '_' || c == '~') {
+                    || c == '-' || c == '.' || c == '_' || c == '~' || c == '!' || c == '*' || c == '\''
+                    || c == '(' || c == ')') {
                 out.write(c);
             } else {
                 out.write('%');

@@ -126,7 +126,7 @@ public final class NgxResponse {
         Exchange ex = scope.check(ANY_REQUEST);
         AsciiString name = headerName(key);
         if (headSent(ex)) {
-            LOG.error("[{}] attempt to set ngx.header.{} after sending out response headers",
+            LOG.error("[{}] attempt to set ngx.header.HEADER after sending out response headers ({})",
                     ex.requestId(), key.tojstring());
             return;
         }
@@ -211,12 +211,22 @@ public final class NgxResponse {
                 if (depth > 100) {
                     throw new LuaError("bad argument #" + arg + " to '" + fn + "' (nested table too deep)");
                 }
+                // as OpenResty: every key a positive integer; holes up to the largest print as nil
                 LuaTable t = (LuaTable) v;
-                int len = t.length();
-                if (t.keyCount() != len) {
-                    throw new LuaError("bad argument #" + arg + " to '" + fn + "' (non-array table found)");
+                int max = 0;
+                LuaValue k = LuaValue.NIL;
+                while (true) {
+                    Varargs n = t.next(k);
+                    k = n.arg1();
+                    if (k.isnil()) {
+                        break;
+                    }
+                    if (!k.isinttype() || k.toint() < 1) {
+                        throw new LuaError("bad argument #" + arg + " to '" + fn + "' (non-array table found)");
+                    }
+                    max = Math.max(max, k.toint());
                 }
-                for (int i = 1; i <= len; i++) {
+                for (int i = 1; i <= max; i++) {
                     write(out, t.rawget(i), arg, fn, depth + 1);
                 }
             }
@@ -232,7 +242,7 @@ public final class NgxResponse {
 
     private static LuaError badOutput(int arg, String fn, LuaValue v) {
         return new LuaError("bad argument #" + arg + " to '" + fn
-                + "' (string, number, boolean, nil, ngx.null, or array table expected, got " + v.typename() + ")");
+                + "' (string, number, boolean, nil, ngx.null, or array table expected, but got " + v.typename() + ")");
     }
 
     private Varargs exit(Varargs a) {

@@ -91,6 +91,10 @@ class NgxResponseTest {
         assertThat(ex.responseHeaders().get("x-n")).isEqualTo("0.1");
         assertThat(ex.status()).isEqualTo(200);
         assertThat(lua.error(ex, Phase.CONTENT, "ngx.say({a = 1})")).contains("non-array table found");
+        ex.output().reset();
+        lua.eval(ex, Phase.CONTENT, "ngx.print({1, nil, 3})");
+        assertThat(output()).isEqualTo("1nil3");
+        ex.output().reset();
         assertThat(lua.error(ex, Phase.CONTENT, "ngx.say(print)")).contains("got function");
     }
 
