@@ -99,7 +99,8 @@ class OpenRestyCrossCheckTest {
                         diffs.forEach(d -> everyDifference.append("    ").append(d).append('\n'));
                     }
                     for (String d : diffs) {
-                        String kind = d.substring(0, d.indexOf(':'));
+                        // a status difference is grouped by its pair of statuses, anything else by what differs
+                        String kind = d.startsWith("status:") ? d : d.substring(0, d.indexOf(':'));
                         counts.merge(kind, 1, Integer::sum);
                         List<String> shown = examples.computeIfAbsent(kind, k -> new ArrayList<>());
                         if (shown.size() < EXAMPLES_PER_KIND) {
@@ -137,10 +138,12 @@ class OpenRestyCrossCheckTest {
             out.append(e.what()).append("; ");
         }
         out.append("\nDifferences by kind (count, then up to ").append(EXAMPLES_PER_KIND).append(" requests showing it):\n");
-        counts.forEach((kind, count) -> {
-            out.append("  ").append(kind).append(": ").append(count).append('\n');
-            examples.get(kind).forEach(e -> out.append("    ").append(e).append('\n'));
-        });
+        counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .forEach(kind -> {
+                    out.append("  ").append(kind.getKey()).append(" -- ").append(kind.getValue()).append(" requests\n");
+                    examples.get(kind.getKey()).forEach(e -> out.append("    ").append(e).append('\n'));
+                });
         return out.toString();
     }
 }
