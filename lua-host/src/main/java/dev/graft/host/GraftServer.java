@@ -15,13 +15,8 @@ import dev.graft.host.exchange.RequestPipeline;
 import dev.graft.host.lua.LuaLibrary;
 import dev.graft.host.lua.LuaPipeline;
 import dev.graft.host.lua.LuaScripts;
-import dev.graft.host.lua.lib.CjsonLibrary;
-import dev.graft.host.lua.lib.LuaJitCompat;
-import dev.graft.host.lua.lib.NgxCodecs;
-import dev.graft.host.lua.lib.NgxRegex;
-import dev.graft.host.lua.lib.NgxShared;
+import dev.graft.host.lua.lib.NgxLibraries;
 import dev.graft.host.lua.lib.NgxTime;
-import dev.graft.host.lua.lib.RegexCache;
 import dev.graft.host.proxy.PipelineFactory;
 import dev.graft.host.proxy.ProxyServer;
 import io.netty.channel.EventLoopGroup;
@@ -44,8 +39,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The composition root: from a valid {@link GraftConfig} it builds the metrics registry, the
@@ -61,8 +54,6 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class GraftServer implements AutoCloseable {
-
-    private static final Logger LOG = LoggerFactory.getLogger(GraftServer.class);
 
     /**
      * How to start, beyond the config.
@@ -151,14 +142,21 @@ public final class GraftServer implements AutoCloseable {
             try {
                 proxy = ProxyServer.start(effective, pipelines, metrics);
             } catch (IllegalStateException e) {
-                throw new StartFailed("proxy: cannot listen on " + listen.host() + ":" + listen.port() + ": "
-                        + rootMessage(e), e);
+                // ProxyServer says "listen: ..." for a bind failure, "pipelines: ..." for a pipeline
+                throw new StartFailed(e.getMessage().startsWith("listen:")
+                        ? "proxy: cannot listen on " + listen.host() + ":" + listen.port() + ": " + rootMessage(e)
+                        : "proxy: " + rootMessage(e), e);
             }
             InetSocketAddress proxyAddress = new InetSocketAddress(listen.host(), proxy.port());
             Map<String, InetSocketAddress> bound = new ConcurrentHashMap<>();
             bound.put("proxy", proxyAddress);
             // The admin address is known only after bind; the report reads the map at each request.
-            StatusReport status = new StatusReport(version(), started, options.clock(), effective, () -> Map.copyOf(bound));
+            Map<String, String> runtime = Map.of(
+                    "transport", proxy.transport(),
+                    "event_loops", Integer.toString(Runtime.getRuntime().availableProcessors()),
+                    "java", Runtime.version().toString());
+            StatusReport status = new StatusReport(version(), started, options.clock(), effective,
+                    () -> Map.copyOf(bound), runtime);
             adminGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             AdminServer admin = bindAdmin(adminGroup, adminAt, status, metrics, config);
             bound.put("admin", admin.address());
@@ -177,8 +175,9 @@ public final class GraftServer implements AutoCloseable {
 
     /**
      * One {@link LuaPipeline} per event loop. The first is built now, on this thread, to fail
-     * fast; the first loop to connect takes it over (it has not run a request yet, so handing
-     * it to that thread is safe), the others build their own on their thread.
+     * fast with the Lua error; the first loop the proxy asks takes it over (it has not run a
+     * request yet, so handing it to that thread is safe), the others build their own on their
+     * thread.
      */
     private static PipelineFactory luaPipelines(GraftConfig config, SharedDicts dicts, Clock clock, GraftMetrics metrics) {
         LuaScripts scripts;
@@ -201,11 +200,8 @@ public final class GraftServer implements AutoCloseable {
             }
             return switch (build(config, scripts, dicts, clock, metrics, nextId.getAndIncrement(), workers)) {
                 case Built.Ok ok -> ok.pipeline();
-                case Built.Failed f -> {
-                    // The first VM built, so this is unexpected (scripts changed on disk?): say it once.
-                    LOG.error("event loop {}: the Lua pipeline did not build, its requests get 500: {}", loop, f.message());
-                    yield new UnavailablePipeline(f.message());
-                }
+                // ProxyServer turns this into a refused start (or reload), never a half-built proxy
+                case Built.Failed f -> throw new IllegalStateException(f.message());
             };
         };
     }
@@ -240,17 +236,7 @@ public final class GraftServer implements AutoCloseable {
     private static Built build(GraftConfig config, LuaScripts scripts, SharedDicts dicts, Clock clock,
                                GraftMetrics metrics, int workerId, int workers) {
         AtomicReference<NgxTime> time = new AtomicReference<>();
-        RegexCache regexes = RegexCache.withDefaults();
-        List<LuaLibrary> libraries = List.of(
-                (g, ngx) -> {
-                    NgxRegex.install(ngx, regexes);
-                    NgxRegex.installSplitModule(g, regexes);
-                },
-                (g, ngx) -> LuaJitCompat.install(g),
-                (g, ngx) -> CjsonLibrary.install(g),
-                (g, ngx) -> NgxCodecs.install(ngx),
-                (g, ngx) -> NgxShared.install(ngx, dicts),
-                (g, ngx) -> time.set(NgxTime.install(ngx, clock)));
+        List<LuaLibrary> libraries = List.of((g, ngx) -> time.set(NgxLibraries.installAll(g, ngx, dicts, clock)));
         // nginx refreshes its time cache once per event-loop turn; here before each phase call
         Runnable refreshTime = () -> time.get().refresh();
         return switch (LuaPipeline.create(config, scripts, metrics, workerId, workers, libraries, refreshTime)) {
@@ -301,36 +287,6 @@ public final class GraftServer implements AutoCloseable {
         public void onLog(Exchange exchange) {
             delegate.onLog(exchange);
         }
-    }
-
-    /** The pipeline of a loop whose VM failed to build: every request gets a 500. */
-    private record UnavailablePipeline(String reason) implements RequestPipeline {
-        @Override
-        public boolean wantsBody(Exchange exchange) {
-            return false;
-        }
-
-        @Override
-        public Verdict onRequest(Exchange exchange) {
-            exchange.status(500);
-            return Verdict.RESPOND;
-        }
-
-        @Override
-        public void onResponseHead(Exchange exchange) {}
-
-        @Override
-        public boolean filtersBody(Exchange exchange) {
-            return false;
-        }
-
-        @Override
-        public byte[] onResponseBody(Exchange exchange, byte[] chunk, boolean last) {
-            return chunk;
-        }
-
-        @Override
-        public void onLog(Exchange exchange) {}
     }
 
     private static GraftConfig withListen(GraftConfig c, Listener listen) {

@@ -91,7 +91,8 @@ class GraftServerTest {
             assertThat(status).startsWith("HTTP/1.1 200")
                     .contains("\"proxy\" : \"127.0.0.1:" + graft.proxyPort() + "\"")
                     .contains("\"admin\" : \"127.0.0.1:" + graft.adminPort() + "\"")
-                    .contains("\"acme\"");
+                    .contains("\"acme\"")
+                    .containsPattern("\"transport\" : \"(epoll|nio)\"");
 
             String metrics = get(graft.adminPort(), "/metrics", "localhost");
             assertThat(metrics).startsWith("HTTP/1.1 200")

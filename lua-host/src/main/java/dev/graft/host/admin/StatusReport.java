@@ -27,18 +27,21 @@ public final class StatusReport implements AdminRoute.Endpoint {
     private final Clock clock;
     private final GraftConfig config;
     private final Supplier<Map<String, InetSocketAddress>> listeners;
+    private final Map<String, String> runtime;
 
     /**
      * @param listeners the bound addresses by role ({@code proxy}, {@code admin}), read at each
      *                  request because the admin listener's own address is known only once bound
+     * @param runtime   facts about the process: transport, event loops, Java version
      */
     public StatusReport(String version, Instant started, Clock clock, GraftConfig config,
-                        Supplier<Map<String, InetSocketAddress>> listeners) {
+                        Supplier<Map<String, InetSocketAddress>> listeners, Map<String, String> runtime) {
         this.version = requireNonNull(version, "version");
         this.started = requireNonNull(started, "started");
         this.clock = requireNonNull(clock, "clock");
         this.config = requireNonNull(config, "config");
         this.listeners = requireNonNull(listeners, "listeners");
+        this.runtime = Map.copyOf(requireNonNull(runtime, "runtime"));
     }
 
     @Override
@@ -54,6 +57,8 @@ public final class StatusReport implements AdminRoute.Endpoint {
         root.put("uptime_seconds", Math.max(0, clock.instant().getEpochSecond() - started.getEpochSecond()));
         ObjectNode ls = root.putObject("listeners");
         new TreeMap<>(listeners.get()).forEach((role, a) -> ls.put(role, a.getHostString() + ":" + a.getPort()));
+        ObjectNode rt = root.putObject("runtime");
+        new TreeMap<>(runtime).forEach(rt::put);
         ObjectNode cfg = root.putObject("config");
         cfg.put("scripts", config.scripts().toString());
         cfg.put("default_upstream", config.defaultUpstream());
