@@ -2,49 +2,47 @@ package dev.graft.host;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.bridge.shared.SharedDicts;
+import dev.graft.host.admin.AdminResponse;
+import dev.graft.host.admin.AdminRoute;
 import dev.graft.host.admin.AdminRouter;
 import dev.graft.host.admin.AdminServer;
-import dev.graft.host.admin.GraftMetrics;
 import dev.graft.host.admin.MicrometerGraftMetrics;
 import dev.graft.host.admin.StatusReport;
+import dev.graft.host.config.ConfigError;
+import dev.graft.host.config.ConfigResult;
 import dev.graft.host.config.GraftConfig;
 import dev.graft.host.config.GraftConfig.Listener;
-import dev.graft.host.exchange.Exchange;
-import dev.graft.host.exchange.RequestPipeline;
-import dev.graft.host.lua.LuaLibrary;
-import dev.graft.host.lua.LuaPipeline;
-import dev.graft.host.lua.LuaScripts;
-import dev.graft.host.lua.lib.NgxLibraries;
-import dev.graft.host.lua.lib.NgxTime;
 import dev.graft.host.proxy.PipelineFactory;
 import dev.graft.host.proxy.ProxyServer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.handler.codec.http.HttpMethod;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * The composition root: from a valid {@link GraftConfig} it builds the metrics registry, the
- * shared dicts, the proxy with one Lua pipeline (one LuaJ VM) per event loop, and the admin
- * listener, and starts them. {@code graft serve}, {@code graft demo} and the in-process tests
- * all start Graft through here.
+ * shared dicts, the proxy with one Lua pipeline (one LuaJ VM) per event loop
+ * ({@link LuaPipelines}), and the admin listener, and starts them. {@code graft serve},
+ * {@code graft demo} and the in-process tests all start Graft through here.
  *
  * <pre>{@code
  * GraftConfig config = ((ConfigResult.Valid) ConfigLoader.load(path)).config();
@@ -55,22 +53,28 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class GraftServer implements AutoCloseable {
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     /**
      * How to start, beyond the config.
      *
-     * @param listen where the proxy listens instead of the config's {@code listen}
-     * @param admin  where the admin listener listens instead of the config's
-     * @param clock  the clock of shared dicts, {@code ngx.now} and status
+     * @param listen       where the proxy listens instead of the config's {@code listen}
+     * @param admin        where the admin listener listens instead of the config's
+     * @param clock        the clock of shared dicts, {@code ngx.now} and status
+     * @param configSource where a reload reads the new config from (the config file, for
+     *                     serve); without one, {@code POST /reload} answers 409
      */
-    public record Options(Optional<Listener> listen, Optional<Listener> admin, Clock clock) {
+    public record Options(Optional<Listener> listen, Optional<Listener> admin, Clock clock,
+                          Optional<Supplier<ConfigResult>> configSource) {
         public Options {
             requireNonNull(listen, "listen");
             requireNonNull(admin, "admin");
             requireNonNull(clock, "clock");
+            requireNonNull(configSource, "configSource");
         }
 
         public static Options defaults() {
-            return new Options(Optional.empty(), Optional.empty(), Clock.systemUTC());
+            return new Options(Optional.empty(), Optional.empty(), Clock.systemUTC(), Optional.empty());
         }
 
         /** Both listeners on 127.0.0.1 with any free port: for tests. */
@@ -79,15 +83,19 @@ public final class GraftServer implements AutoCloseable {
         }
 
         public Options withListen(Listener l) {
-            return new Options(Optional.of(l), admin, clock);
+            return new Options(Optional.of(l), admin, clock, configSource);
         }
 
         public Options withAdmin(Listener l) {
-            return new Options(listen, Optional.of(l), clock);
+            return new Options(listen, Optional.of(l), clock, configSource);
         }
 
         public Options withClock(Clock c) {
-            return new Options(listen, admin, c);
+            return new Options(listen, admin, c, configSource);
+        }
+
+        public Options withConfigSource(Supplier<ConfigResult> source) {
+            return new Options(listen, admin, clock, Optional.of(source));
         }
     }
 
@@ -100,29 +108,56 @@ public final class GraftServer implements AutoCloseable {
         }
     }
 
-    private final GraftConfig config;
+    /** What a reload did. */
+    public sealed interface Reload {
+        /**
+         * The new config serves the next request of every connection.
+         *
+         * @param notApplied settings that changed but need a restart (listeners, admin token)
+         */
+        record Applied(int generation, List<String> notApplied) implements Reload {
+            public Applied {
+                notApplied = List.copyOf(notApplied);
+            }
+        }
+
+        /** Nothing changed: the config is invalid, or its pipeline does not build. */
+        record Refused(List<String> errors) implements Reload {
+            public Refused {
+                errors = List.copyOf(errors);
+            }
+        }
+    }
+
+    private final Options options;
+    private final GraftConfig startConfig;
     private final MicrometerGraftMetrics metrics;
     private final SharedDicts sharedDicts;
     private final ProxyServer proxy;
     private final InetSocketAddress proxyAddress;
     private final EventLoopGroup adminGroup;
-    private final AdminServer admin;
+    private volatile AdminServer admin;
+    private volatile GraftConfig config;
+    private volatile int generation;
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private GraftServer(GraftConfig config, MicrometerGraftMetrics metrics, SharedDicts sharedDicts, ProxyServer proxy,
-                        InetSocketAddress proxyAddress, EventLoopGroup adminGroup, AdminServer admin) {
+    private GraftServer(Options options, GraftConfig startConfig, GraftConfig config, MicrometerGraftMetrics metrics,
+                        SharedDicts sharedDicts, ProxyServer proxy, InetSocketAddress proxyAddress,
+                        EventLoopGroup adminGroup) {
+        this.options = options;
+        this.startConfig = startConfig;
         this.config = config;
         this.metrics = metrics;
         this.sharedDicts = sharedDicts;
         this.proxy = proxy;
         this.proxyAddress = proxyAddress;
         this.adminGroup = adminGroup;
-        this.admin = admin;
     }
 
     /**
-     * Builds and starts everything: it first builds one Lua VM on the calling thread, so broken
-     * scripts fail here, not on the first request. On failure whatever was started is stopped.
+     * Builds and starts everything. One Lua VM is built first on the calling thread, so broken
+     * scripts fail here with their Lua error, not on the first request. On failure whatever was
+     * started is stopped again.
      *
      * @throws StartFailed when an address cannot be bound or the Lua pipeline does not load
      */
@@ -138,29 +173,19 @@ public final class GraftServer implements AutoCloseable {
         ProxyServer proxy = null;
         EventLoopGroup adminGroup = null;
         try {
-            PipelineFactory pipelines = luaPipelines(effective, dicts, options.clock(), metrics);
-            try {
-                proxy = ProxyServer.start(effective, pipelines, metrics);
-            } catch (IllegalStateException e) {
-                // ProxyServer says "listen: ..." for a bind failure, "pipelines: ..." for a pipeline
-                throw new StartFailed(e.getMessage().startsWith("listen:")
-                        ? "proxy: cannot listen on " + listen.host() + ":" + listen.port() + ": " + rootMessage(e)
-                        : "proxy: " + rootMessage(e), e);
-            }
+            proxy = startProxy(effective, LuaPipelines.factory(effective, dicts, options.clock(), metrics), metrics);
             InetSocketAddress proxyAddress = new InetSocketAddress(listen.host(), proxy.port());
-            Map<String, InetSocketAddress> bound = new ConcurrentHashMap<>();
-            bound.put("proxy", proxyAddress);
-            // The admin address is known only after bind; the report reads the map at each request.
+            adminGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+            GraftServer server = new GraftServer(options, config, effective, metrics, dicts, proxy, proxyAddress, adminGroup);
             Map<String, String> runtime = Map.of(
                     "transport", proxy.transport(),
                     "event_loops", Integer.toString(Runtime.getRuntime().availableProcessors()),
                     "java", Runtime.version().toString());
-            StatusReport status = new StatusReport(version(), started, options.clock(), effective,
-                    () -> Map.copyOf(bound), runtime);
-            adminGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-            AdminServer admin = bindAdmin(adminGroup, adminAt, status, metrics, config);
-            bound.put("admin", admin.address());
-            return new GraftServer(effective, metrics, dicts, proxy, proxyAddress, adminGroup, admin);
+            StatusReport status = new StatusReport(version(), started, options.clock(), runtime, server::live);
+            List<AdminRoute> routes = new ArrayList<>(AdminServer.standardRoutes(status, metrics));
+            routes.add(AdminRoute.mutating(HttpMethod.POST, "/reload", request -> server.reloadEndpoint()));
+            server.admin = bindAdmin(adminGroup, adminAt, new AdminRouter(routes), config.admin().token());
+            return server;
         } catch (RuntimeException e) {
             if (proxy != null) {
                 proxy.close();
@@ -173,37 +198,89 @@ public final class GraftServer implements AutoCloseable {
         }
     }
 
-    /**
-     * One {@link LuaPipeline} per event loop. The first is built now, on this thread, to fail
-     * fast with the Lua error; the first loop the proxy asks takes it over (it has not run a
-     * request yet, so handing it to that thread is safe), the others build their own on their
-     * thread.
-     */
-    private static PipelineFactory luaPipelines(GraftConfig config, SharedDicts dicts, Clock clock, GraftMetrics metrics) {
-        LuaScripts scripts;
+    private static ProxyServer startProxy(GraftConfig config, PipelineFactory pipelines,
+                                          MicrometerGraftMetrics metrics) {
         try {
-            scripts = LuaScripts.open(config.scripts());
-        } catch (IllegalArgumentException e) {
-            throw new StartFailed(e.getMessage(), e);
+            return ProxyServer.start(config, pipelines, metrics);
+        } catch (IllegalStateException e) {
+            // ProxyServer says "listen: ..." for a bind failure, "pipelines: ..." for a pipeline
+            throw new StartFailed(e.getMessage().startsWith("listen:")
+                    ? "proxy: cannot listen on " + config.listen().host() + ":" + config.listen().port() + ": "
+                            + rootMessage(e)
+                    : "proxy: " + rootMessage(e), e);
         }
-        int workers = Runtime.getRuntime().availableProcessors();
-        AtomicReference<RequestPipeline> first = new AtomicReference<>(
-                switch (build(config, scripts, dicts, clock, metrics, 0, workers)) {
-                    case Built.Ok ok -> ok.pipeline();
-                    case Built.Failed f -> throw new StartFailed(f.message(), null);
-                });
-        AtomicInteger nextId = new AtomicInteger(1);
-        return loop -> {
-            RequestPipeline ready = first.getAndSet(null);
-            if (ready != null) {
-                return ready;
-            }
-            return switch (build(config, scripts, dicts, clock, metrics, nextId.getAndIncrement(), workers)) {
-                case Built.Ok ok -> ok.pipeline();
-                // ProxyServer turns this into a refused start (or reload), never a half-built proxy
-                case Built.Failed f -> throw new IllegalStateException(f.message());
-            };
+    }
+
+    private static AdminServer bindAdmin(EventLoopGroup group, Listener at, AdminRouter router, String token) {
+        try {
+            return AdminServer.start(group, at.host(), at.port(), router, token);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartFailed("admin: interrupted while binding " + at.host() + ":" + at.port(), e);
+        } catch (Exception e) {
+            // Netty rethrows the bind failure (a checked exception) from sync().
+            throw new StartFailed("admin: cannot listen on " + at.host() + ":" + at.port() + ": " + rootMessage(e), e);
+        }
+    }
+
+    /**
+     * Soft reload: builds the new config's pipelines (off the hot path) and swaps them in;
+     * requests in flight finish on the old ones. Listeners and the admin token stay as started;
+     * shared dicts must stay as they are (their contents, the rate limiters' counters, survive).
+     */
+    public synchronized Reload reload(GraftConfig next) {
+        requireNonNull(next, "next");
+        GraftConfig running = config;
+        if (!next.sharedDicts().equals(running.sharedDicts())) {
+            return new Reload.Refused(List.of("shared_dicts: " + next.sharedDicts()
+                    + " (expected: the running " + running.sharedDicts() + "; changing them needs a restart)"));
+        }
+        List<String> notApplied = new ArrayList<>();
+        if (!next.listen().equals(startConfig.listen())) {
+            notApplied.add("listen");
+        }
+        if (!next.admin().equals(startConfig.admin())) {
+            notApplied.add("admin");
+        }
+        GraftConfig effective = withListen(next, running.listen());
+        try {
+            proxy.reload(effective, LuaPipelines.factory(effective, sharedDicts, options.clock(), metrics), metrics);
+        } catch (StartFailed | IllegalStateException e) {
+            return new Reload.Refused(List.of(rootMessage(e)));
+        }
+        config = effective;
+        generation++;
+        return new Reload.Applied(generation, notApplied);
+    }
+
+    private AdminResponse reloadEndpoint() {
+        if (options.configSource().isEmpty()) {
+            return AdminResponse.error(409, "this process has no config source to reload from");
+        }
+        ObjectNode body = JSON.createObjectNode();
+        Reload result = switch (options.configSource().get().get()) {
+            case ConfigResult.Invalid i -> new Reload.Refused(i.errors().stream().map(ConfigError::message).toList());
+            case ConfigResult.Valid v -> reload(v.config());
         };
+        return switch (result) {
+            case Reload.Applied a -> {
+                body.put("reloaded", true).put("generation", a.generation());
+                a.notApplied().forEach(body.putArray("needs_restart")::add);
+                yield AdminResponse.json(200, body.toString());
+            }
+            case Reload.Refused r -> {
+                body.put("reloaded", false);
+                r.errors().forEach(body.putArray("errors")::add);
+                yield AdminResponse.json(422, body.toString());
+            }
+        };
+    }
+
+    private StatusReport.Live live() {
+        AdminServer a = admin;
+        return new StatusReport.Live(config, generation, a == null
+                ? Map.of("proxy", proxyAddress)
+                : Map.of("proxy", proxyAddress, "admin", a.address()));
     }
 
     /**
@@ -213,99 +290,12 @@ public final class GraftServer implements AutoCloseable {
      * @return why the pipeline does not build, or empty when it does
      */
     public static Optional<String> checkLua(GraftConfig config) {
-        requireNonNull(config, "config");
-        LuaScripts scripts;
-        try {
-            scripts = LuaScripts.open(config.scripts());
-        } catch (IllegalArgumentException e) {
-            return Optional.of(e.getMessage());
-        }
-        Clock clock = Clock.systemUTC();
-        return switch (build(config, scripts, SharedDicts.of(config.sharedDicts(), clock), clock, GraftMetrics.NONE, 0, 1)) {
-            case Built.Ok ok -> Optional.empty();
-            case Built.Failed f -> Optional.of(f.message());
-        };
-    }
-
-    private sealed interface Built {
-        record Ok(RequestPipeline pipeline) implements Built {}
-
-        record Failed(String message) implements Built {}
-    }
-
-    private static Built build(GraftConfig config, LuaScripts scripts, SharedDicts dicts, Clock clock,
-                               GraftMetrics metrics, int workerId, int workers) {
-        AtomicReference<NgxTime> time = new AtomicReference<>();
-        List<LuaLibrary> libraries = List.of((g, ngx) -> time.set(NgxLibraries.installAll(g, ngx, dicts, clock)));
-        // nginx refreshes its time cache once per event-loop turn; here before each phase call
-        Runnable refreshTime = () -> time.get().refresh();
-        return switch (LuaPipeline.create(config, scripts, metrics, workerId, workers, libraries, refreshTime)) {
-            case LuaPipeline.Build.Ready r -> new Built.Ok(new CustomerTagging(r.pipeline()));
-            case LuaPipeline.Build.Failed f -> new Built.Failed(f.message());
-        };
-    }
-
-    /**
-     * Copies the customer the Lua driver resolved ({@code ngx.ctx.customer}) into the
-     * {@code graft_customer} variable, which the proxy tags its request metrics with. (On nginx
-     * the config declares {@code $graft_customer} and the driver sets it; here nothing declares
-     * it, so the driver leaves it unset.)
-     */
-    private record CustomerTagging(RequestPipeline delegate) implements RequestPipeline {
-        private static final String VARIABLE = "graft_customer";
-
-        @Override
-        public boolean wantsBody(Exchange exchange) {
-            return delegate.wantsBody(exchange);
-        }
-
-        @Override
-        public Verdict onRequest(Exchange exchange) {
-            Verdict v = delegate.onRequest(exchange);
-            if (!exchange.variables().containsKey(VARIABLE)) {
-                LuaPipeline.customer(exchange).ifPresent(c -> exchange.variables().put(VARIABLE, c));
-            }
-            return v;
-        }
-
-        @Override
-        public void onResponseHead(Exchange exchange) {
-            delegate.onResponseHead(exchange);
-        }
-
-        @Override
-        public boolean filtersBody(Exchange exchange) {
-            return delegate.filtersBody(exchange);
-        }
-
-        @Override
-        public byte[] onResponseBody(Exchange exchange, byte[] chunk, boolean last) {
-            return delegate.onResponseBody(exchange, chunk, last);
-        }
-
-        @Override
-        public void onLog(Exchange exchange) {
-            delegate.onLog(exchange);
-        }
+        return LuaPipelines.check(requireNonNull(config, "config"));
     }
 
     private static GraftConfig withListen(GraftConfig c, Listener listen) {
         return new GraftConfig(listen, c.admin(), c.scripts(), c.pipeline(), c.upstreams(), c.customers(),
                 c.sharedDicts(), c.limits(), c.raw(), c.defaultUpstream(), c.luaInstructionBudget());
-    }
-
-    private static AdminServer bindAdmin(EventLoopGroup group, Listener at, StatusReport status,
-                                         MicrometerGraftMetrics metrics, GraftConfig config) {
-        try {
-            return AdminServer.start(group, at.host(), at.port(),
-                    new AdminRouter(AdminServer.standardRoutes(status, metrics)), config.admin().token());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StartFailed("admin: interrupted while binding " + at.host() + ":" + at.port(), e);
-        } catch (Exception e) {
-            // Netty rethrows the bind failure (a checked exception) from sync().
-            throw new StartFailed("admin: cannot listen on " + at.host() + ":" + at.port() + ": " + rootMessage(e), e);
-        }
     }
 
     private static String rootMessage(Throwable e) {
@@ -316,7 +306,7 @@ public final class GraftServer implements AutoCloseable {
         return t.getMessage() == null ? t.toString() : t.getMessage();
     }
 
-    /** The config as running (with the listen address actually asked for). */
+    /** The running config (with the listen address actually asked for). */
     public GraftConfig config() {
         return config;
     }
@@ -345,19 +335,6 @@ public final class GraftServer implements AutoCloseable {
         return admin.port();
     }
 
-    /** Stops accepting, closes every connection, the listeners and event loops. Idempotent. */
-    @Override
-    public synchronized void close() {
-        if (closed.getCount() == 0) {
-            return;
-        }
-        proxy.close();
-        admin.close();
-        adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        metrics.close();
-        closed.countDown();
-    }
-
     /**
      * Graceful stop (SIGTERM): stops accepting, lets requests in flight finish for up to
      * {@code grace}, then closes everything.
@@ -377,6 +354,19 @@ public final class GraftServer implements AutoCloseable {
             // close() below ends whatever is still open
         }
         close();
+    }
+
+    /** Stops accepting, closes every connection, the listeners and event loops. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed.getCount() == 0) {
+            return;
+        }
+        proxy.close();
+        admin.close();
+        adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        metrics.close();
+        closed.countDown();
     }
 
     /** Blocks until {@link #close()} has finished (for the CLI's main thread). */

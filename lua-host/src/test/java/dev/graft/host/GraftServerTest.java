@@ -112,6 +112,65 @@ class GraftServerTest {
         graft.close(); // a second stop does nothing
     }
 
+    private static String post(int port, String path, String token) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            OutputStream out = s.getOutputStream();
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n"
+                    + (token.isEmpty() ? "" : "Authorization: Bearer " + token + "\r\n") + "\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void reloadSwapsInNewScriptsAndRefusesBrokenOnes() throws IOException {
+        GraftConfig first = config(null);
+        java.util.concurrent.atomic.AtomicReference<ConfigResult> source =
+                new java.util.concurrent.atomic.AtomicReference<>(new ConfigResult.Valid(first));
+        try (GraftServer graft = GraftServer.start(first, GraftServer.Options.ephemeral().withConfigSource(source::get))) {
+            int port = graft.proxyPort();
+            assertThat(get(port, "/teapot", "acme.test")).startsWith("HTTP/1.1 418");
+
+            assertThat(post(graft.adminPort(), "/reload", "")).startsWith("HTTP/1.1 401");
+
+            Files.writeString(dir.resolve("pipeline.lua"), """
+                    local M = {}
+                    function M.init(config) end
+                    function M.run(phase)
+                      if phase == "access" and ngx.var.uri == "/teapot" then return ngx.exit(410) end
+                    end
+                    return M
+                    """);
+            assertThat(post(graft.adminPort(), "/reload", "t"))
+                    .startsWith("HTTP/1.1 200").endsWith("{\"reloaded\":true,\"generation\":1,\"needs_restart\":[]}\n");
+            assertThat(get(port, "/teapot", "acme.test")).startsWith("HTTP/1.1 410");
+            assertThat(get(graft.adminPort(), "/status", "localhost")).contains("\"generation\" : 1");
+
+            Files.writeString(dir.resolve("pipeline.lua"), "local M = {} function M.init() error('half-written') end "
+                    + "function M.run() end return M");
+            String refused = post(graft.adminPort(), "/reload", "t");
+            assertThat(refused).startsWith("HTTP/1.1 422").contains("\"reloaded\":false").contains("half-written");
+            assertThat(get(port, "/teapot", "acme.test")).startsWith("HTTP/1.1 410");
+        }
+    }
+
+    @Test
+    void reloadKeepsTheSharedDictsAndRefusesToChangeThem() throws IOException {
+        GraftConfig first = config(null);
+        GraftConfig bigger = new GraftConfig(first.listen(), first.admin(), first.scripts(), first.pipeline(),
+                first.upstreams(), first.customers(), java.util.Map.of("counters", 2L << 20), first.limits(), first.raw(),
+                first.defaultUpstream(), first.luaInstructionBudget());
+        try (GraftServer graft = GraftServer.start(first, GraftServer.Options.ephemeral())) {
+            var dict = graft.sharedDicts().get("counters").orElseThrow();
+            assertThat(graft.reload(bigger)).isEqualTo(new GraftServer.Reload.Refused(java.util.List.of(
+                    "shared_dicts: {counters=2097152} (expected: the running {counters=1048576}; changing them needs a restart)")));
+            assertThat(graft.reload(first)).isEqualTo(new GraftServer.Reload.Applied(1, java.util.List.of()));
+            assertThat(graft.sharedDicts().get("counters").orElseThrow()).isSameAs(dict);
+            assertThat(post(graft.adminPort(), "/reload", "t")).startsWith("HTTP/1.1 409");
+        }
+    }
+
     @Test
     void brokenScriptsFailTheStartWithTheLuaError() throws IOException {
         GraftConfig c = config("local M = {} function M.init() error('boom at init') end function M.run() end return M");

@@ -25,23 +25,33 @@ public final class StatusReport implements AdminRoute.Endpoint {
     private final String version;
     private final Instant started;
     private final Clock clock;
-    private final GraftConfig config;
-    private final Supplier<Map<String, InetSocketAddress>> listeners;
     private final Map<String, String> runtime;
+    private final Supplier<Live> live;
 
     /**
-     * @param listeners the bound addresses by role ({@code proxy}, {@code admin}), read at each
-     *                  request because the admin listener's own address is known only once bound
-     * @param runtime   facts about the process: transport, event loops, Java version
+     * What may change while the process runs, read at each request.
+     *
+     * @param config     the running config
+     * @param generation how many reloads it took to get there (0: the config of the start)
+     * @param listeners  the bound addresses by role ({@code proxy}, {@code admin})
      */
-    public StatusReport(String version, Instant started, Clock clock, GraftConfig config,
-                        Supplier<Map<String, InetSocketAddress>> listeners, Map<String, String> runtime) {
+    public record Live(GraftConfig config, int generation, Map<String, InetSocketAddress> listeners) {
+        public Live {
+            requireNonNull(config, "config");
+            listeners = Map.copyOf(listeners);
+        }
+    }
+
+    /**
+     * @param runtime facts about the process fixed at start: transport, event loops, Java
+     * @param live    the running config and listeners
+     */
+    public StatusReport(String version, Instant started, Clock clock, Map<String, String> runtime, Supplier<Live> live) {
         this.version = requireNonNull(version, "version");
         this.started = requireNonNull(started, "started");
         this.clock = requireNonNull(clock, "clock");
-        this.config = requireNonNull(config, "config");
-        this.listeners = requireNonNull(listeners, "listeners");
         this.runtime = Map.copyOf(requireNonNull(runtime, "runtime"));
+        this.live = requireNonNull(live, "live");
     }
 
     @Override
@@ -51,15 +61,18 @@ public final class StatusReport implements AdminRoute.Endpoint {
 
     /** The status as a JSON tree. */
     public ObjectNode document() {
+        Live now = live.get();
+        GraftConfig config = now.config();
         ObjectNode root = JSON.createObjectNode();
         root.put("version", version);
         root.put("started", started.toString());
         root.put("uptime_seconds", Math.max(0, clock.instant().getEpochSecond() - started.getEpochSecond()));
         ObjectNode ls = root.putObject("listeners");
-        new TreeMap<>(listeners.get()).forEach((role, a) -> ls.put(role, a.getHostString() + ":" + a.getPort()));
+        new TreeMap<>(now.listeners()).forEach((role, a) -> ls.put(role, a.getHostString() + ":" + a.getPort()));
         ObjectNode rt = root.putObject("runtime");
         new TreeMap<>(runtime).forEach(rt::put);
         ObjectNode cfg = root.putObject("config");
+        cfg.put("generation", now.generation());
         cfg.put("scripts", config.scripts().toString());
         cfg.put("default_upstream", config.defaultUpstream());
         cfg.put("lua_instruction_budget", config.luaInstructionBudget());

@@ -37,7 +37,9 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        GraftServer.Options options = GraftServer.Options.defaults();
+        Path file = config;
+        // POST /reload on the admin listener re-reads the same file
+        GraftServer.Options options = GraftServer.Options.defaults().withConfigSource(() -> ConfigLoader.load(file));
         if (listen != null) {
             options = options.withListen(listen);
         }

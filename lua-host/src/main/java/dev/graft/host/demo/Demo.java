@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The whole demo, running: origin-a and origin-b (echo), bucket, and Graft with the demo
@@ -61,17 +62,6 @@ public final class Demo implements AutoCloseable {
         if (originPort < 0 || originPort > 65533) {
             throw new IllegalArgumentException("originPort: " + originPort + " (expected: 0 to 65533)");
         }
-        ObjectNode raw;
-        try {
-            JsonNode tree = JSON.readTree(Files.readString(configFile));
-            if (!(tree instanceof ObjectNode o)) {
-                return invalid(ConfigLoader.load(configFile));
-            }
-            raw = o;
-        } catch (IOException e) {
-            // The loader says what is wrong with the file, in its usual form.
-            return invalid(ConfigLoader.load(configFile));
-        }
         List<DemoOrigin> started = new ArrayList<>();
         try {
             Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
@@ -89,16 +79,15 @@ public final class Demo implements AutoCloseable {
                 started.add(o);
                 addresses.put(name, o.address());
             }
-            Path base = configFile.toAbsolutePath().normalize().getParent();
-            ConfigResult result = ConfigLoader.check(DemoConfig.pointAt(raw, addresses), base);
-            return switch (result) {
+            Supplier<ConfigResult> source = () -> load(configFile, addresses);
+            return switch (source.get()) {
                 case ConfigResult.Invalid i -> {
                     started.forEach(DemoOrigin::close);
                     yield new Start.Invalid(i);
                 }
                 case ConfigResult.Valid v -> {
                     GraftConfig c = v.config();
-                    GraftServer.Options options = GraftServer.Options.defaults()
+                    GraftServer.Options options = GraftServer.Options.defaults().withConfigSource(source)
                             .withListen(listen.orElse(c.listen()))
                             .withAdmin(admin.orElse(c.admin().listen()));
                     yield new Start.Started(new Demo(GraftServer.start(c, options), List.copyOf(started), Map.copyOf(addresses)));
@@ -110,11 +99,20 @@ public final class Demo implements AutoCloseable {
         }
     }
 
-    private static Start invalid(ConfigResult r) {
-        return switch (r) {
-            case ConfigResult.Invalid i -> new Start.Invalid(i);
-            case ConfigResult.Valid v -> throw new IllegalStateException("a file that is not a JSON object loaded as valid");
-        };
+    /** The demo config file, its upstreams pointed at the running origins. */
+    private static ConfigResult load(Path configFile, Map<String, InetSocketAddress> origins) {
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(Files.readString(configFile));
+        } catch (IOException e) {
+            // The loader says what is wrong with the file, in its usual form.
+            return ConfigLoader.load(configFile);
+        }
+        if (!(tree instanceof ObjectNode raw)) {
+            return ConfigLoader.load(configFile);
+        }
+        Path base = configFile.toAbsolutePath().normalize().getParent();
+        return ConfigLoader.check(DemoConfig.pointAt(raw, origins), base);
     }
 
     public GraftServer server() {
