@@ -198,10 +198,19 @@ final class NgxReq {
             h.remove(headerName);
             int n = list.length();
             for (int i = 1; i <= n; i++) {
-                h.add(headerName, LuaBytes.latin1(LuaBytes.checkString(list.rawget(i), 2, "set_header")));
+                String v = LuaBytes.latin1(LuaBytes.checkString(list.rawget(i), 2, "set_header"));
+                if (!v.isEmpty()) {
+                    h.add(headerName, v);
+                }
             }
         } else {
-            h.set(headerName, LuaBytes.latin1(LuaBytes.checkString(value, 2, "set_header")));
+            String v = LuaBytes.latin1(LuaBytes.checkString(value, 2, "set_header"));
+            // an empty value removes the header, as lua-nginx-module does
+            if (v.isEmpty()) {
+                h.remove(headerName);
+            } else {
+                h.set(headerName, v);
+            }
         }
         return LuaValue.NONE;
     }

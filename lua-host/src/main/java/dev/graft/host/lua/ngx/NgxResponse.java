@@ -38,6 +38,14 @@ public final class NgxResponse {
     private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
     private static final byte[] NULL = {'n', 'u', 'l', 'l'};
 
+    /** Response headers nginx 1.22 holds one value of (headers_out fields that are not lists). */
+    private static final java.util.Set<AsciiString> SINGLE_VALUED = java.util.Set.of(
+            AsciiString.cached("server"), AsciiString.cached("date"), AsciiString.cached("content-length"),
+            AsciiString.cached("content-encoding"), AsciiString.cached("location"), AsciiString.cached("refresh"),
+            AsciiString.cached("last-modified"), AsciiString.cached("content-range"),
+            AsciiString.cached("accept-ranges"), AsciiString.cached("www-authenticate"),
+            AsciiString.cached("expires"), AsciiString.cached("etag"), AsciiString.cached("content-type"));
+
     private final RequestScope scope;
     private final LuaTable headersMeta;
 
@@ -137,16 +145,33 @@ public final class NgxResponse {
             LuaTable list = (LuaTable) value;
             h.remove(name);
             int n = list.length();
+            if (n > 0 && SINGLE_VALUED.contains(name.toLowerCase())) {
+                // nginx keeps one value of these: setting a list leaves the last
+                set(h, name, LuaBytes.latin1(LuaBytes.checkString(list.rawget(n), 3, "header")));
+                return;
+            }
             for (int i = 1; i <= n; i++) {
-                h.add(name, LuaBytes.latin1(LuaBytes.checkString(list.rawget(i), 3, "header")));
+                String v = LuaBytes.latin1(LuaBytes.checkString(list.rawget(i), 3, "header"));
+                if (!v.isEmpty()) {
+                    h.add(name, v);
+                }
             }
         } else if (value.isstring()) {
-            h.set(name, LuaBytes.latin1(LuaBytes.text(value)));
+            set(h, name, LuaBytes.latin1(LuaBytes.text(value)));
         } else if (value.isboolean()) {
             h.set(name, value.toboolean() ? "true" : "false");
         } else {
             throw new LuaError("bad argument #3 to 'header' (string, number, boolean, nil or table expected, got "
                     + value.typename() + ")");
+        }
+    }
+
+    /** An empty value removes the header, as lua-nginx-module does. */
+    private static void set(HttpHeaders h, CharSequence name, String value) {
+        if (value.isEmpty()) {
+            h.remove(name);
+        } else {
+            h.set(name, value);
         }
     }
 

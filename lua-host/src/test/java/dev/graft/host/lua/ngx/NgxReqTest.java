@@ -120,7 +120,10 @@ class NgxReqTest {
                 ngx.req.set_header("X-List", {"a", "b"})
                 ngx.req.set_header("Accept", nil)
                 ngx.req.clear_header("X-Multi")
+                ngx.req.set_header("X-Blank", "x")
+                ngx.req.set_header("X-Blank", "")
                 """);
+        assertThat(ex.requestHeaders().contains("X-Blank")).isFalse();
         assertThat(ex.requestHeaders().get("x-new")).isEqualTo("v");
         assertThat(ex.requestHeaders().getAll("X-List")).containsExactly("a", "b");
         assertThat(ex.requestHeaders().contains("Accept")).isFalse();

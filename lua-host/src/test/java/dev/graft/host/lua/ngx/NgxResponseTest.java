@@ -51,6 +51,19 @@ class NgxResponseTest {
     }
 
     @Test
+    void emptyValuesRemoveAndSingleValuedHeadersKeepTheLast() {
+        ex.responseHeaders().set("X-Empty", "old").set("Content-Type", "application/json");
+        lua.eval(ex, Phase.HEADER_FILTER, """
+                ngx.header["X-Empty"] = ""
+                ngx.header["Content-Type"] = {ngx.header["Content-Type"], "x/extra"}
+                ngx.header["X-List"] = {"a", "b"}
+                """);
+        assertThat(ex.responseHeaders().contains("X-Empty")).isFalse();
+        assertThat(ex.responseHeaders().getAll("Content-Type")).containsExactly("x/extra");
+        assertThat(ex.responseHeaders().getAll("X-List")).containsExactly("a", "b");
+    }
+
+    @Test
     void headerAfterHeadersSentIsIgnored() {
         ex.markHeadersSent();
         lua.eval(ex, Phase.BODY_FILTER, "ngx.header.x_late = '1'");
