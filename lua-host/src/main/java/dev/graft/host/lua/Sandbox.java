@@ -312,7 +312,7 @@ final class Sandbox {
             if (format.isnumber()) {
                 int n = format.toint();
                 if (pos[0] >= c.length) {
-                    return n == 0 ? LuaValue.NIL : LuaValue.NIL;
+                    return LuaValue.NIL; // at end of file even read(0) is nil, as in Lua
                 }
                 int end = Math.min(c.length, pos[0] + n);
                 LuaValue s = LuaString.valueOf(c, pos[0], end - pos[0]);
