@@ -58,6 +58,32 @@ class InstructionBudgetTest {
     }
 
     @Test
+    void endlessRecursionIsAContainedFailureAndTheVmStillWorks() {
+        CallResult r = lua.call(ex, Phase.ACCESS, "local function f(n) return 1 + f(n + 1) end return f(1)");
+        assertThat(r).isInstanceOfAny(CallResult.Failed.class, CallResult.BudgetStopped.class);
+        for (int i = 0; i < 3; i++) {
+            assertThat(lua.eval(ex, Phase.ACCESS, "local function g(n) if n == 0 then return 0 end return 1 + g(n - 1) end"
+                    + " return g(50)").arg1().toint()).isEqualTo(50);
+        }
+        assertThat(lua.error(ex, Phase.ACCESS, "error('after')")).contains("after");
+    }
+
+    @Test
+    void aLoopInsideACoroutineIsStoppedToo() {
+        CallResult r = lua.call(ex, Phase.ACCESS, """
+                local co = coroutine.wrap(function() while true do end end)
+                pcall(co)
+                ngx.var.after = "ran"
+                """);
+        assertThat(r).isInstanceOf(CallResult.BudgetStopped.class);
+        assertThat(ex.variables()).doesNotContainKey("after");
+        assertThat(lua.eval(ex, Phase.ACCESS, """
+                local co = coroutine.wrap(function(a) local b = coroutine.yield(a + 1) return b * 2 end)
+                return co(1) + co(10)
+                """).arg1().toint()).isEqualTo(22);
+    }
+
+    @Test
     void budgetIsValidated() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new InstructionBudget(0))
                 .hasMessageContaining("budget: 0 (expected: at least 1)");
