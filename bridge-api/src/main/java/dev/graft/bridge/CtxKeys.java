@@ -1,0 +1,35 @@
+package dev.graft.bridge;
+
+/**
+ * The declared {@code ngx.ctx} entries that stages hand to each other, one constant per field,
+ * each with its one Lua/Java conversion. Porters add the keys their modules read or write.
+ */
+public final class CtxKeys {
+
+    private CtxKeys() {}
+
+    /** The customer the driver resolved for this request (pipeline.lua). */
+    public static final CtxKey<String> CUSTOMER = CtxKey.of("customer", CtxType.TEXT);
+
+    // ---- ip_rules
+    /** The resolved client address in canonical text (ip_rules); read by ratelimit and router. */
+    public static final CtxKey<String> CLIENT_IP = CtxKey.of("client_ip", CtxType.TEXT);
+
+    // ---- auth
+    /** The authenticated caller (auth). */
+    public static final CtxKey<String> AUTH_USER = CtxKey.of("auth_user", CtxType.TEXT);
+
+    // ---- cors
+    /** The Access-Control-Allow-Origin value for this request; absent when not allowed (cors). */
+    public static final CtxKey<String> CORS_ORIGIN = CtxKey.of("cors_origin", CtxType.TEXT);
+    /** Whether cors' access phase ran for this request. */
+    public static final CtxKey<Boolean> CORS_CHECKED = CtxKey.of("cors_checked", CtxType.BOOL);
+    /** Whether cors answered this request as a preflight. */
+    public static final CtxKey<Boolean> CORS_PREFLIGHT = CtxKey.of("cors_preflight", CtxType.BOOL);
+
+    // ---- router
+    /** The name of the route that decided the upstream (router). */
+    public static final CtxKey<String> ROUTE = CtxKey.of("route", CtxType.TEXT);
+    /** The sticky cookie the router's header_filter sends (router). */
+    public static final CtxKey<String> ROUTER_SET_COOKIE = CtxKey.of("router_set_cookie", CtxType.TEXT);
+}
