@@ -1,5 +1,8 @@
 package dev.graft.bridge;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * The declared {@code ngx.ctx} entries that stages hand to each other, one constant per field,
  * each with its one Lua/Java conversion. Porters add the keys their modules read or write.
@@ -32,4 +35,14 @@ public final class CtxKeys {
     public static final CtxKey<String> ROUTE = CtxKey.of("route", CtxType.TEXT);
     /** The sticky cookie the router's header_filter sends (router). */
     public static final CtxKey<String> ROUTER_SET_COOKIE = CtxKey.of("router_set_cookie", CtxType.TEXT);
+
+    // ---- waf (written in access)
+    /** Matched rule ids, in rule order; an empty list when none matched (waf). */
+    public static final CtxKey<List<Long>> WAF_MATCHES = CtxKey.of("waf_matches", CtxType.INT_LIST);
+    /** The request's anomaly score (waf). */
+    public static final CtxKey<Long> WAF_SCORE = CtxKey.of("waf_score", CtxType.INT);
+
+    // ---- ratelimit (written in access, read in header_filter)
+    /** {@code {rule = <name>, limit = <n>, remaining = <n>, reset = <seconds>}}: a String and Longs (ratelimit). */
+    public static final CtxKey<Map<String, Object>> RATELIMIT = CtxKey.of("ratelimit", CtxType.FIELDS);
 }

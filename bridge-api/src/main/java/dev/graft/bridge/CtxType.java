@@ -17,6 +17,7 @@ import java.util.Map;
  *   <tr><td>{@link Num}</td><td>Double</td><td>number</td></tr>
  *   <tr><td>{@link Bool}</td><td>Boolean</td><td>boolean</td></tr>
  *   <tr><td>{@link TextList}</td><td>List&lt;String&gt;</td><td>sequence of strings (numbers read as their text)</td></tr>
+ *   <tr><td>{@link IntList}</td><td>List&lt;Long&gt;</td><td>sequence of numbers with integral values</td></tr>
  *   <tr><td>{@link Fields}</td><td>Map&lt;String, Object&gt; of String, Long, Double, Boolean</td><td>table with string keys and scalar values</td></tr>
  * </table>
  *
@@ -36,6 +37,9 @@ public sealed interface CtxType<T> {
 
     record TextList() implements CtxType<List<String>> {}
 
+    /** A list of integers, such as the waf's matched rule ids ({@code ngx.ctx.waf_matches}). */
+    record IntList() implements CtxType<List<Long>> {}
+
     record Fields() implements CtxType<Map<String, Object>> {}
 
     CtxType<String> TEXT = new Text();
@@ -44,5 +48,6 @@ public sealed interface CtxType<T> {
     CtxType<Double> NUM = new Num();
     CtxType<Boolean> BOOL = new Bool();
     CtxType<List<String>> TEXT_LIST = new TextList();
+    CtxType<List<Long>> INT_LIST = new IntList();
     CtxType<Map<String, Object>> FIELDS = new Fields();
 }
