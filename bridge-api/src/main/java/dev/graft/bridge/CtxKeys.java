@@ -14,6 +14,15 @@ public final class CtxKeys {
     /** The customer the driver resolved for this request (pipeline.lua). */
     public static final CtxKey<String> CUSTOMER = CtxKey.of("customer", CtxType.TEXT);
 
+    /** When the driver resolved the customer: ngx.now() at rewrite, in seconds (pipeline.lua). */
+    public static final CtxKey<Double> REQUEST_START = CtxKey.of("request_start", CtxType.NUM);
+
+    // ---- cache
+    /** The cache key, decided in rewrite (cache); read by accesslog. */
+    public static final CtxKey<String> CACHE_KEY = CtxKey.of("cache_key", CtxType.TEXT);
+    /** Private to cache: the 1-based position of the rule that matched in rewrite, 0 for none. */
+    public static final CtxKey<Long> CACHE_RULE = CtxKey.of("cache_rule", CtxType.INT);
+
     // ---- ip_rules
     /** The resolved client address in canonical text (ip_rules); read by ratelimit and router. */
     public static final CtxKey<String> CLIENT_IP = CtxKey.of("client_ip", CtxType.TEXT);
