@@ -1,0 +1,156 @@
+package dev.graft.modules.testing;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A small JSON reader for test data (the legacy case files): objects become insertion-ordered
+ * maps, arrays lists, integral numbers Long, other numbers Double, null null.
+ */
+public final class Json {
+
+    private final String s;
+    private int pos;
+
+    private Json(String s) {
+        this.s = s;
+    }
+
+    public static Object parse(String text) {
+        Json j = new Json(text);
+        Object v = j.value();
+        j.skip();
+        if (j.pos != j.s.length()) {
+            throw j.error("trailing text");
+        }
+        return v;
+    }
+
+    private IllegalArgumentException error(String what) {
+        return new IllegalArgumentException("json: " + what + " at " + pos);
+    }
+
+    private void skip() {
+        while (pos < s.length() && Character.isWhitespace(s.charAt(pos))) {
+            pos++;
+        }
+    }
+
+    private Object value() {
+        skip();
+        if (pos >= s.length()) {
+            throw error("end of text");
+        }
+        char c = s.charAt(pos);
+        switch (c) {
+            case '{' -> {
+                pos++;
+                Map<String, Object> m = new LinkedHashMap<>();
+                skip();
+                if (s.charAt(pos) == '}') {
+                    pos++;
+                    return m;
+                }
+                while (true) {
+                    skip();
+                    String k = string();
+                    skip();
+                    expect(':');
+                    m.put(k, value());
+                    skip();
+                    if (s.charAt(pos) == ',') {
+                        pos++;
+                    } else {
+                        expect('}');
+                        return m;
+                    }
+                }
+            }
+            case '[' -> {
+                pos++;
+                List<Object> l = new ArrayList<>();
+                skip();
+                if (s.charAt(pos) == ']') {
+                    pos++;
+                    return l;
+                }
+                while (true) {
+                    l.add(value());
+                    skip();
+                    if (s.charAt(pos) == ',') {
+                        pos++;
+                    } else {
+                        expect(']');
+                        return l;
+                    }
+                }
+            }
+            case '"' -> {
+                return string();
+            }
+            default -> {
+                if (s.startsWith("true", pos)) {
+                    pos += 4;
+                    return Boolean.TRUE;
+                }
+                if (s.startsWith("false", pos)) {
+                    pos += 5;
+                    return Boolean.FALSE;
+                }
+                if (s.startsWith("null", pos)) {
+                    pos += 4;
+                    return null;
+                }
+                int start = pos;
+                while (pos < s.length() && "+-0123456789.eE".indexOf(s.charAt(pos)) >= 0) {
+                    pos++;
+                }
+                String n = s.substring(start, pos);
+                if (n.isEmpty()) {
+                    throw error("unexpected " + c);
+                }
+                if (n.matches("-?\\d+")) {
+                    return Long.parseLong(n);
+                }
+                return Double.parseDouble(n);
+            }
+        }
+    }
+
+    private void expect(char c) {
+        if (pos >= s.length() || s.charAt(pos) != c) {
+            throw error("expected " + c);
+        }
+        pos++;
+    }
+
+    private String string() {
+        expect('"');
+        StringBuilder b = new StringBuilder();
+        while (true) {
+            char c = s.charAt(pos++);
+            if (c == '"') {
+                return b.toString();
+            }
+            if (c == '\\') {
+                char e = s.charAt(pos++);
+                switch (e) {
+                    case 'n' -> b.append('\n');
+                    case 't' -> b.append('\t');
+                    case 'r' -> b.append('\r');
+                    case 'b' -> b.append('\b');
+                    case 'f' -> b.append('\f');
+                    case 'u' -> {
+                        b.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
+                        pos += 4;
+                    }
+                    default -> b.append(e);
+                }
+            } else {
+                b.append(c);
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.graft.modules.testing;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Binds decoded JSON to a config record the way the host's Jackson does (snake_case keys to
+ * camelCase components, Jdk8Module's Optional, a static {@code valueOf(String)} /
+ * {@code valueOf(boolean)} for a scalar where a record is expected, scalar coercion to String
+ * and numbers), so tests construct settings from the very JSON of the legacy cases.
+ */
+public final class RecordBinder {
+
+    private RecordBinder() {}
+
+    public static <T> T bind(Object json, Class<T> type) {
+        return type.cast(value(json, type));
+    }
+
+    private static Object value(Object json, Type type) {
+        if (type instanceof ParameterizedType p) {
+            Class<?> raw = (Class<?>) p.getRawType();
+            Type arg0 = p.getActualTypeArguments()[0];
+            if (raw == Optional.class) {
+                return json == null ? Optional.empty() : Optional.of(value(json, arg0));
+            }
+            if (json == null) {
+                return null;
+            }
+            if (raw == List.class) {
+                if (!(json instanceof List<?> l)) {
+                    throw new IllegalArgumentException("expected a list, got " + json);
+                }
+                List<Object> out = new ArrayList<>();
+                for (Object o : l) {
+                    out.add(o == null ? null : value(o, arg0));
+                }
+                return out;
+            }
+            if (raw == Map.class) {
+                if (!(json instanceof Map<?, ?> m)) {
+                    throw new IllegalArgumentException("expected an object, got " + json);
+                }
+                Type v = p.getActualTypeArguments()[1];
+                Map<String, Object> out = new LinkedHashMap<>();
+                m.forEach((k, o) -> out.put((String) k, o == null ? null : value(o, v)));
+                return out;
+            }
+            throw new IllegalArgumentException("unsupported type " + type);
+        }
+        Class<?> c = (Class<?>) type;
+        if (json == null) {
+            return null;
+        }
+        if (c == Object.class) {
+            return json;
+        }
+        if (c == String.class) {
+            if (json instanceof Map || json instanceof List) {
+                throw new IllegalArgumentException("expected a string, got " + json);
+            }
+            return String.valueOf(json);
+        }
+        if (c == Integer.class || c == int.class) {
+            return json instanceof Number n ? n.intValue() : Integer.parseInt((String) json);
+        }
+        if (c == Long.class || c == long.class) {
+            return json instanceof Number n ? n.longValue() : Long.parseLong((String) json);
+        }
+        if (c == Double.class || c == double.class) {
+            return ((Number) json).doubleValue();
+        }
+        if (c == Boolean.class || c == boolean.class) {
+            return (Boolean) json;
+        }
+        if (c.isRecord()) {
+            if (json instanceof Map<?, ?> m) {
+                return record(m, c);
+            }
+            Method factory = factory(c, json instanceof Boolean ? boolean.class : String.class);
+            if (factory == null) {
+                throw new IllegalArgumentException("no valueOf for " + json + " as " + c.getSimpleName());
+            }
+            try {
+                return factory.invoke(null, json instanceof Boolean ? json : String.valueOf(json));
+            } catch (ReflectiveOperationException e) {
+                throw rethrow(e);
+            }
+        }
+        throw new IllegalArgumentException("unsupported type " + type);
+    }
+
+    private static Method factory(Class<?> c, Class<?> arg) {
+        try {
+            Method m = c.getMethod("valueOf", arg);
+            return Modifier.isStatic(m.getModifiers()) ? m : null;
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
+    }
+
+    private static Object record(Map<?, ?> m, Class<?> c) {
+        RecordComponent[] comps = c.getRecordComponents();
+        Object[] args = new Object[comps.length];
+        Class<?>[] types = new Class<?>[comps.length];
+        for (int i = 0; i < comps.length; i++) {
+            types[i] = comps[i].getType();
+            args[i] = value(m.get(snake(comps[i].getName())), comps[i].getGenericType());
+        }
+        try {
+            var ctor = c.getDeclaredConstructor(types);
+            ctor.setAccessible(true);
+            return ctor.newInstance(args);
+        } catch (ReflectiveOperationException e) {
+            throw rethrow(e);
+        }
+    }
+
+    private static RuntimeException rethrow(ReflectiveOperationException e) {
+        if (e instanceof java.lang.reflect.InvocationTargetException ite && ite.getCause() instanceof RuntimeException r) {
+            return r;
+        }
+        return new IllegalStateException(e);
+    }
+
+    static String snake(String camel) {
+        StringBuilder b = new StringBuilder();
+        for (char ch : camel.toCharArray()) {
+            if (Character.isUpperCase(ch)) {
+                b.append('_').append(Character.toLowerCase(ch));
+            } else {
+                b.append(ch);
+            }
+        }
+        return b.toString();
+    }
+}
