@@ -80,6 +80,18 @@ public final class FakeExchange implements StageExchange {
         return this;
     }
 
+    /** The buffered request body ({@link RequestView#body()}); none unless set. */
+    public FakeExchange body(byte[] body) {
+        request.body = body.clone();
+        return this;
+    }
+
+    /** $server_protocol; HTTP/1.1 unless set. */
+    public FakeExchange protocol(String protocol) {
+        request.protocol = requireNonNull(protocol, "protocol");
+        return this;
+    }
+
     public FakeExchange requestHeader(String name, String value) {
         request.headers.add(name, value);
         return this;
@@ -259,6 +271,8 @@ public final class FakeExchange implements StageExchange {
         private boolean uriSet;
         private String host = "acme.test";
         private String scheme = "http";
+        private String protocol = "HTTP/1.1";
+        private byte[] body;
         private final FakeHeaders headers = new FakeHeaders();
 
         @Override public String method() { return method; }
@@ -310,10 +324,10 @@ public final class FakeExchange implements StageExchange {
             return Optional.empty();
         }
 
-        @Override public Optional<byte[]> body() { return Optional.empty(); }
+        @Override public Optional<byte[]> body() { return Optional.ofNullable(body).map(byte[]::clone); }
         @Override public String host() { return host; }
         @Override public String scheme() { return scheme; }
-        @Override public String protocol() { return "HTTP/1.1"; }
+        @Override public String protocol() { return protocol; }
     }
 
     private static final class FakeResponse implements ResponseView {
