@@ -1,0 +1,160 @@
+package dev.graft.bench.load;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The end-to-end request mix for the demo config: mostly clean traffic of the three customers,
+ * some redirects, attacks (WAF blocks, a denied address, a missing API key) and rate-limited
+ * bursts (all load comes from 127.0.0.1, so past ten requests per ten seconds every /api request
+ * is limited). Written into the wrk script as raw HTTP/1.1 requests, in a fixed shuffled order,
+ * so every configuration sees the same sequence.
+ */
+public final class RequestMix {
+
+    /** One kind of request and its share of the mix, in percent. */
+    public record Entry(String kind, int weight, String method, String host, String target, List<String> headers,
+                        String body) {}
+
+    private static final List<String> BROWSER = List.of(
+            "User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+            "Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+            "Accept-Language", "en-GB,en;q=0.5",
+            "Accept-Encoding", "gzip, deflate, br",
+            "Cookie", "shop_origin=origin-a; theme=dark");
+
+    private static List<String> browserWith(String... more) {
+        List<String> h = new ArrayList<>(BROWSER);
+        h.addAll(List.of(more));
+        return h;
+    }
+
+    public static final List<Entry> ENTRIES = List.of(
+            new Entry("clean", 30, "GET", "shop.test", "/catalog/shoes/running?color=blue&size=42", BROWSER, ""),
+            new Entry("clean", 10, "GET", "shop.test", "/", BROWSER, ""),
+            new Entry("clean", 10, "GET", "shop.test", "/static/css/site.css", BROWSER, ""),
+            new Entry("clean", 5, "GET", "www.shop.test", "/product/123", BROWSER, ""),
+            new Entry("clean", 5, "POST", "shop.test", "/cart/add",
+                    browserWith("Content-Type", "application/x-www-form-urlencoded"), "sku=123&qty=1&note=gift+wrap"),
+            new Entry("clean", 8, "GET", "media.test", "/files/report-2026.pdf", BROWSER, ""),
+            new Entry("clean", 4, "GET", "media.test", "/private/drafts/q4.pdf", browserWith("X-API-Key", "media-demo-key"), ""),
+            new Entry("clean", 8, "GET", "legacy.test", "/page/about", browserWith("X-Forwarded-For", "198.51.100.23"), ""),
+            new Entry("redirect", 3, "GET", "shop.test", "/old", BROWSER, ""),
+            new Entry("redirect", 3, "GET", "shop.test", "/blog/2026/11/new-trail-shoes", BROWSER, ""),
+            new Entry("attack", 3, "GET", "shop.test", "/search?q=1%27%20OR%201%3D1%20--%20", BROWSER, ""),
+            new Entry("attack", 2, "GET", "shop.test", "/search?q=%3Cscript%3Ealert(document.cookie)%3C/script%3E",
+                    BROWSER, ""),
+            new Entry("attack", 1, "GET", "legacy.test", "/page/about", browserWith("X-Forwarded-For", "192.0.2.77"), ""),
+            new Entry("attack", 1, "GET", "legacy.test", "/search?q=1%27%20UNION%20SELECT%20password%20FROM%20users",
+                    browserWith("X-Forwarded-For", "198.51.100.24"), ""),
+            new Entry("attack", 1, "GET", "media.test", "/private/drafts/q4.pdf", BROWSER, ""),
+            new Entry("ratelimited", 6, "GET", "shop.test", "/api/v1/items?page=3", BROWSER, ""));
+
+    private RequestMix() {}
+
+    /** The raw request text of an entry. */
+    static String raw(Entry e) {
+        StringBuilder s = new StringBuilder();
+        s.append(e.method()).append(' ').append(e.target()).append(" HTTP/1.1\r\n");
+        s.append("Host: ").append(e.host()).append("\r\n");
+        for (int i = 0; i < e.headers().size(); i += 2) {
+            s.append(e.headers().get(i)).append(": ").append(e.headers().get(i + 1)).append("\r\n");
+        }
+        if (!e.body().isEmpty()) {
+            s.append("Content-Length: ").append(e.body().getBytes(StandardCharsets.UTF_8).length).append("\r\n");
+        }
+        s.append("\r\n").append(e.body());
+        return s.toString();
+    }
+
+    /** The entries' indexes, each as often as its weight, shuffled with a fixed seed. */
+    static List<Integer> sequence() {
+        List<Integer> seq = new ArrayList<>();
+        for (int i = 0; i < ENTRIES.size(); i++) {
+            for (int w = 0; w < ENTRIES.get(i).weight(); w++) {
+                seq.add(i);
+            }
+        }
+        Collections.shuffle(seq, new Random(20261127L));
+        return seq;
+    }
+
+    /**
+     * The wrk script. {@code meanDelayMs} above 0 makes each connection wait a random
+     * (exponential) time between requests, for a fixed offered load below saturation;
+     * {@code countStatuses} adds a response callback that tallies statuses (slower: validation
+     * runs only).
+     */
+    public static String wrkScript(double meanDelayMs, boolean countStatuses) {
+        StringBuilder s = new StringBuilder();
+        s.append("-- generated by dev.graft.bench.load.RequestMix: the demo request mix\n");
+        s.append("local reqs = {\n");
+        for (int i : sequence()) {
+            s.append("  ").append(luaString(raw(ENTRIES.get(i)))).append(",\n");
+        }
+        s.append("}\nlocal n = #reqs\nlocal i = 0\n");
+        s.append("function init(args) i = math.random(n) - 1 end\n");
+        s.append("function request() i = i % n + 1; return reqs[i] end\n");
+        if (meanDelayMs > 0) {
+            s.append("local mean = ").append(meanDelayMs).append("\n");
+            s.append("function delay() return math.floor(-mean * math.log(1 - math.random()) + 0.5) end\n");
+        }
+        if (countStatuses) {
+            s.append("counts = {}\nlocal threads = {}\n");
+            s.append("function setup(thread) threads[#threads + 1] = thread end\n");
+            s.append("function response(status, headers, body) counts[status] = (counts[status] or 0) + 1 end\n");
+        }
+        s.append("""
+                function done(summary, latency, requests)
+                  local e = summary.errors
+                  io.write(string.format('WRK {"requests":%d,"duration_us":%d,"errors_connect":%d,"errors_read":%d,'
+                    .. '"errors_write":%d,"errors_timeout":%d,"non_2xx_3xx":%d,"p50_us":%d,"p90_us":%d,"p99_us":%d,'
+                    .. '"p999_us":%d,"mean_us":%.1f,"max_us":%d}\\n',
+                    summary.requests, summary.duration, e.connect, e.read, e.write, e.timeout, e.status,
+                    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency:percentile(99.9),
+                    latency.mean, latency.max))
+                """);
+        if (countStatuses) {
+            // response() runs in each thread's own Lua state: done() collects them through setup()'s threads
+            s.append("""
+                      local all = {}
+                      for _, t in ipairs(threads) do
+                        for st, c in pairs(t:get("counts")) do all[st] = (all[st] or 0) + c end
+                      end
+                      local parts = {}
+                      for st, c in pairs(all) do parts[#parts + 1] = string.format('"%d":%d', st, c) end
+                      io.write('STATUS {' .. table.concat(parts, ',') .. '}\\n')
+                    """);
+        }
+        s.append("end\n");
+        return s.toString();
+    }
+
+    private static String luaString(String raw) {
+        StringBuilder s = new StringBuilder("\"");
+        for (char c : raw.toCharArray()) {
+            switch (c) {
+                case '\r' -> s.append("\\r");
+                case '\n' -> s.append("\\n");
+                case '"' -> s.append("\\\"");
+                case '\\' -> s.append("\\\\");
+                default -> s.append(c);
+            }
+        }
+        return s.append('"').toString();
+    }
+
+    /** The share of each kind, for the report. */
+    public static String describe() {
+        java.util.Map<String, Integer> byKind = new java.util.LinkedHashMap<>();
+        for (Entry e : ENTRIES) {
+            byKind.merge(e.kind(), e.weight(), Integer::sum);
+        }
+        StringBuilder s = new StringBuilder();
+        byKind.forEach((k, w) -> s.append(s.isEmpty() ? "" : ", ").append(w).append("% ").append(k));
+        return s.toString();
+    }
+}
