@@ -106,7 +106,11 @@ public final class LegacyCases {
                 host = true;
                 x.host(hostOf((String) pair.get(1)));
             }
-            x.requestHeader(name, latin1((String) pair.get(1)));
+            // nginx's parser drops blanks around a value
+            x.requestHeader(name, latin1((String) pair.get(1)).strip());
+        }
+        if (x.request().headers().all("authorization").size() > 1) {
+            return; // nginx answers 400 itself before any module runs
         }
         if (!host) {
             x.requestHeader("Host", id.toLowerCase(Locale.ROOT) + ".test");
