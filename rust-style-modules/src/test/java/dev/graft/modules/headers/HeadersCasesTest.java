@@ -1,0 +1,17 @@
+package dev.graft.modules.headers;
+
+import dev.graft.modules.testing.LegacyCases;
+import dev.graft.modules.testing.P1Stages;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/** legacy-scripts/headers/cases on the Java stage, at phase level with the other ported stages of its cases (cases that need a module not given are skipped). */
+class HeadersCasesTest {
+
+    @TestFactory
+    Stream<DynamicTest> legacyCases() {
+        return LegacyCases.of("headers", P1Stages.pipeline());
+    }
+}
