@@ -1,0 +1,145 @@
+package dev.graft.bench.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.graft.bench.stage.JavaStages;
+import dev.graft.bench.stage.StageInputs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The JMH part of BENCHMARKS.md, from JMH's JSON result ({@code -rf json}, with {@code -prof gc}):
+ * each module's Lua and Java stage side by side, and the bridge's costs with the differences
+ * that answer the targets. Usage: {@code JmhReport JMH.json OUT.md}.
+ */
+public final class JmhReport {
+
+    private JmhReport() {}
+
+    /** One benchmark's result: the median of its iterations, their range, and bytes allocated per op. */
+    record Score(double median, double min, double max, Optional<Double> bytesPerOp) {
+        String ns() {
+            return min == max ? fmt(median) : fmt(median) + " [" + fmt(min) + "–" + fmt(max) + "]";
+        }
+
+        String bytes() {
+            return bytesPerOp.map(b -> String.format(Locale.ROOT, "%.0f", b)).orElse("–");
+        }
+    }
+
+    public static void main(String[] args) throws IOException {
+        JsonNode root = new JsonMapper().readTree(Path.of(args[0]).toFile());
+        Map<String, Score> scores = new LinkedHashMap<>();
+        for (JsonNode b : root) {
+            StringBuilder key = new StringBuilder(b.get("benchmark").asText().replace("dev.graft.bench.", ""));
+            // params sorted by name: "input=... module=..."
+            Map<String, String> params = new java.util.TreeMap<>();
+            b.path("params").properties().forEach(p -> params.put(p.getKey(), p.getValue().asText()));
+            params.forEach((k, v) -> key.append(' ').append(k).append('=').append(v));
+            scores.put(key.toString(), score(b));
+        }
+        Files.writeString(Path.of(args[1]), markdown(scores));
+    }
+
+    private static Score score(JsonNode b) {
+        List<Double> raw = new ArrayList<>();
+        for (JsonNode fork : b.path("primaryMetric").path("rawData")) {
+            for (JsonNode v : fork) {
+                raw.add(v.asDouble());
+            }
+        }
+        double[] v = raw.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double median = v.length == 0 ? Double.NaN
+                : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        JsonNode alloc = b.path("secondaryMetrics").path("gc.alloc.rate.norm");
+        Optional<Double> bytes = alloc.isMissingNode() ? Optional.empty() : Optional.of(alloc.path("score").asDouble());
+        return new Score(median, v.length == 0 ? Double.NaN : v[0], v.length == 0 ? Double.NaN : v[v.length - 1], bytes);
+    }
+
+    static String markdown(Map<String, Score> s) {
+        StringBuilder out = new StringBuilder();
+        out.append("## Per stage (JMH)\n\n");
+        out.append("""
+                Each module's handler with its demo settings (legacy-scripts/graft.json), on a fresh exchange per \
+                operation, through the phases it implements (request phases, then a 200 origin head, header_filter, \
+                log). `clean`: a request the module lets through; `hit`: one it acts on (blocks, redirects, limits, \
+                rewrites, answers). ns/op: median of the measurement iterations [min–max]; B/op: JMH's GC profiler \
+                (gc.alloc.rate.norm). Building the exchange is in every score; alone it costs %s ns and %s B.
+                
+                """.formatted(get(s, "stage.ExchangeBuildBench.build").map(Score::ns).orElse("?"),
+                get(s, "stage.ExchangeBuildBench.build").map(Score::bytes).orElse("?")));
+        out.append("| module | input | Lua ns/op | Java ns/op | Lua / Java (target ≥ 3) | Lua B/op | Java B/op |\n");
+        out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
+        for (String m : StageInputs.MODULES) {
+            for (String in : List.of("clean", "hit")) {
+                String p = " input=" + in + " module=" + m;
+                Optional<Score> lua = get(s, "stage.LuaStageBench.stage" + p);
+                Optional<Score> java = get(s, "stage.JavaStageBench.stage" + p);
+                String why = JavaStages.availability(m).map(w -> "not available yet").orElse("not measured");
+                out.append("| ").append(m).append(" | ").append(in)
+                        .append(" | ").append(lua.map(Score::ns).orElse("not measured"))
+                        .append(" | ").append(java.map(Score::ns).orElse(why))
+                        .append(" | ").append(lua.isPresent() && java.isPresent()
+                                ? String.format(Locale.ROOT, "%.2f", lua.get().median() / java.get().median()) : "–")
+                        .append(" | ").append(lua.map(Score::bytes).orElse("–"))
+                        .append(" | ").append(java.map(Score::bytes).orElse("–"))
+                        .append(" |\n");
+            }
+        }
+
+        out.append("\n## The bridge (JMH)\n\n");
+        out.append("| benchmark | ns/op | B/op |\n| --- | ---: | ---: |\n");
+        for (String b : List.of("driverCallsNothing", "driverCallsEmptyLuaStage", "driverCallsJavaFunction",
+                "luaLoopBaseline", "ngxVarHeader", "ngxGetHeaders", "exchangeHeader")) {
+            Optional<Score> x = get(s, "bridge.BridgeBench." + b);
+            out.append("| BridgeBench.").append(b).append(" | ").append(x.map(Score::ns).orElse("not measured"))
+                    .append(" | ").append(x.map(Score::bytes).orElse("–")).append(" |\n");
+        }
+        for (String b : List.of("typedViewHeader", "adapterCreate")) {
+            Optional<Score> x = get(s, "bridge.BridgeDispatchBench." + b);
+            out.append("| BridgeDispatchBench.").append(b).append(" | ").append(x.map(Score::ns).orElse("not available yet"))
+                    .append(" | ").append(x.map(Score::bytes).orElse("–")).append(" |\n");
+        }
+        out.append("\n| derived | ns | target |\n| --- | ---: | --- |\n");
+        derived(out, "a Lua stage that does nothing, called by the driver", s, "bridge.BridgeBench.driverCallsEmptyLuaStage",
+                "bridge.BridgeBench.driverCallsNothing", "–");
+        derived(out, "a Java function in the handler table, called by the driver (LuaJ's floor for a Java-backed handler)",
+                s, "bridge.BridgeBench.driverCallsJavaFunction", "bridge.BridgeBench.driverCallsNothing", "–");
+        out.append("| the host's Java-backed handler of a no-op stage, called by the driver, over the empty Lua stage"
+                + " | not available yet (the dispatch has not landed) | < 200 |\n");
+        derived(out, "a header read through `ngx.var.http_*`", s, "bridge.BridgeBench.ngxVarHeader",
+                "bridge.BridgeBench.luaLoopBaseline", "< 100");
+        derived(out, "a header read through `ngx.req.get_headers()[name]`", s, "bridge.BridgeBench.ngxGetHeaders",
+                "bridge.BridgeBench.luaLoopBaseline", "< 100");
+        out.append("| a header read through the typed view | ")
+                .append(get(s, "bridge.BridgeDispatchBench.typedViewHeader").map(x -> fmt(x.median()))
+                        .orElse("not available yet"))
+                .append(" | – |\n");
+        out.append("\nThe header reads run ten to a call (`@OperationsPerInvocation(10)`); the difference to "
+                + "`luaLoopBaseline` (the same loop reading a Lua table field) is the cost of one read.\n");
+        return out.toString();
+    }
+
+    private static void derived(StringBuilder out, String what, Map<String, Score> s, String a, String b, String target) {
+        Optional<Score> x = get(s, a);
+        Optional<Score> y = get(s, b);
+        out.append("| ").append(what).append(" | ")
+                .append(x.isPresent() && y.isPresent() ? fmt(x.get().median() - y.get().median()) : "not measured")
+                .append(" | ").append(target).append(" |\n");
+    }
+
+    private static Optional<Score> get(Map<String, Score> s, String key) {
+        return Optional.ofNullable(s.get(key));
+    }
+
+    private static String fmt(double v) {
+        return v >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.1f", v);
+    }
+}
