@@ -1,0 +1,130 @@
+package dev.graft.modules.waf;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+
+/**
+ * Matching (waf/handler.lua's rule_matches / value_matches / transform): every rule in order,
+ * each adding its score once when one of its targets' values matches.
+ */
+final class Rules {
+
+    /** The matched rule ids in rule order and their total score. */
+    record Verdict(List<Long> matches, long score) {
+        Verdict {
+            matches = List.copyOf(matches);
+        }
+    }
+
+    private Rules() {}
+
+    static Verdict match(List<WafRule> rules, RequestParts request) {
+        List<Long> matches = new ArrayList<>();
+        long score = 0;
+        for (WafRule rule : rules) {
+            if (matches(rule, request)) {
+                matches.add(rule.id());
+                score += rule.score();
+            }
+        }
+        return new Verdict(matches, score);
+    }
+
+    static boolean matches(WafRule rule, RequestParts request) {
+        if (rule.methods().isPresent() && !rule.methods().get().contains(request.method())) {
+            return false;
+        }
+        for (Target target : rule.targets()) {
+            List<String> values = request.values(target);
+            if (rule.operator() == WafRule.Operator.ABSENT) {
+                if (values.isEmpty()) {
+                    return true;
+                }
+                continue;
+            }
+            for (String v : values) {
+                if (valueMatches(rule, v)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    static boolean valueMatches(WafRule rule, String value) {
+        String v = transform(value, rule.transforms());
+        return switch (rule.operator()) {
+            case RX -> find(rule.regex().orElseThrow(), v);
+            case NOT_RX -> !find(rule.regex().orElseThrow(), v);
+            // decimal digits only: tonumber would also take "0x10" or " 5"
+            case GT -> allDigits(v) && Double.parseDouble(v) > rule.limit();
+            case LEN_GT -> v.length() > rule.limit();
+            case ABSENT -> false;
+        };
+    }
+
+    /** ngx.re.find(v, pattern, flags) ~= nil; a subject that is not UTF-8 under {@code u} finds nothing. */
+    static boolean find(WafRule.Regex regex, String v) {
+        String subject = v;
+        if (regex.utf8()) {
+            try {
+                subject = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(v.getBytes(StandardCharsets.ISO_8859_1))).toString();
+            } catch (CharacterCodingException e) {
+                return false; // PCRE: bad UTF-8 string, ngx.re.find returns nil and an error
+            }
+        }
+        Matcher m = regex.pattern().matcher(subject);
+        return regex.anchored() ? m.lookingAt() : m.find();
+    }
+
+    private static boolean allDigits(String v) {
+        if (v.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static String transform(String v, List<WafRule.Transform> transforms) {
+        for (WafRule.Transform t : transforms) {
+            v = switch (t) {
+                case URLDECODE -> LuaText.unescapeUri(v);
+                case LOWERCASE -> LuaText.asciiLower(v);
+                case COMPRESS_WS -> compressSpace(v);
+                case REMOVE_NULLS -> v.indexOf('\0') < 0 ? v : v.replace("\0", "");
+            };
+        }
+        return v;
+    }
+
+    /** {@code string.gsub(v, "%s+", " ")}. */
+    private static String compressSpace(String v) {
+        StringBuilder b = new StringBuilder(v.length());
+        boolean inSpace = false;
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (LuaText.isSpace(c)) {
+                if (!inSpace) {
+                    b.append(' ');
+                }
+                inSpace = true;
+            } else {
+                b.append(c);
+                inSpace = false;
+            }
+        }
+        return b.toString();
+    }
+}
