@@ -11,7 +11,8 @@ import java.util.Optional;
  *
  * @param name   names the rule in {@code ngx.ctx.ratelimit}, logs and counter keys
  * @param key    what is counted
- * @param prefix the rule applies only under this plain path prefix; empty: everywhere
+ * @param prefix the rule applies only under this plain path prefix (a byte string: one char per
+ *               byte of its UTF-8); empty: everywhere
  * @param limit  requests per window, 1..2147483647
  * @param window seconds, 1..2147483647
  * @param algorithm fixed or sliding window
@@ -98,10 +99,17 @@ public record RateLimitRule(String name, Key key, Optional<String> prefix, long 
                 return new Invalid(field + ".match_prefix: " + LuaValues.tostring(prefixValue)
                         + " (expected: a path prefix)");
             }
-            prefix = Optional.of(s);
+            // compared with $uri byte for byte, as Lua's string.sub does
+            prefix = Optional.of(luaBytes(s));
         }
         return new Valid(new RateLimitRule(name, key, prefix, (long) LuaValues.number(limit),
                 (long) LuaValues.number(window), algorithm));
+    }
+
+    /** The UTF-8 bytes of {@code s}, one char per byte: Java text as a Lua byte string. */
+    static String luaBytes(String s) {
+        return new String(s.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     /** Lua's {@code string.lower}: ASCII letters only. */

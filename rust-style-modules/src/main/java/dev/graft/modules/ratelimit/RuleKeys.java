@@ -11,8 +11,9 @@ import java.util.Optional;
 
 /**
  * Counter keys, byte for byte as the Lua module builds them:
- * {@code <customer>:<rule name>:<c=address | p=prefix | h=value>:<window start>}. Text from the
- * config and the decoded path is UTF-8 (what Lua holds); header values are one byte per char.
+ * {@code <customer>:<rule name>:<c=address | p=prefix | h=value>:<window start>}. The customer
+ * and rule names are text (UTF-8 bytes, as Lua holds them); the path, prefixes and header values
+ * are byte strings already (one char per byte).
  */
 final class RuleKeys {
 
@@ -28,7 +29,7 @@ final class RuleKeys {
         }
         return Optional.of(switch (rule.key()) {
             case RateLimitRule.Key.Client c -> client(exchange);
-            case RateLimitRule.Key.PathPrefix pp -> utf8("p=" + rule.prefix().orElseGet(() -> firstSegment(uri)));
+            case RateLimitRule.Key.PathPrefix pp -> latin1("p=" + rule.prefix().orElseGet(() -> firstSegment(uri)));
             case RateLimitRule.Key.Header h -> {
                 Optional<String> v = exchange.request().headers().first(h.name());
                 if (v.isEmpty() || v.get().isEmpty()) {

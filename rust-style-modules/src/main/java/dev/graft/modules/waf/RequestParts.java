@@ -83,8 +83,7 @@ final class RequestParts {
         return switch (kind) {
             case METHOD -> List.of(request.method());
             case PROTOCOL -> List.of(request.protocol());
-            // $uri is decoded text; Lua holds its UTF-8 bytes
-            case URI -> List.of(LuaText.bytesOf(request.uri()));
+            case URI -> List.of(request.uri());
             case RAW_URI -> List.of(request.requestUri());
             case ARGS -> {
                 flattenQuery();
