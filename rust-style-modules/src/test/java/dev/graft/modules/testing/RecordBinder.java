@@ -30,7 +30,8 @@ public final class RecordBinder {
             Class<?> raw = (Class<?>) p.getRawType();
             Type arg0 = p.getActualTypeArguments()[0];
             if (raw == Optional.class) {
-                return json == null ? Optional.empty() : Optional.of(value(json, arg0));
+                // a valueOf that answers null (maintenance: false) is absent, as Jackson's Jdk8Module makes it
+                return json == null ? Optional.empty() : Optional.ofNullable(value(json, arg0));
             }
             if (json == null) {
                 return null;
@@ -85,12 +86,14 @@ public final class RecordBinder {
             if (json instanceof Map<?, ?> m) {
                 return record(m, c);
             }
-            Method factory = factory(c, json instanceof Boolean ? boolean.class : String.class);
+            Class<?> arg = json instanceof Boolean ? boolean.class
+                    : json instanceof Long ? long.class : json instanceof Double ? double.class : String.class;
+            Method factory = factory(c, arg);
             if (factory == null) {
                 throw new IllegalArgumentException("no valueOf for " + json + " as " + c.getSimpleName());
             }
             try {
-                return factory.invoke(null, json instanceof Boolean ? json : String.valueOf(json));
+                return factory.invoke(null, json);
             } catch (ReflectiveOperationException e) {
                 throw rethrow(e);
             }
