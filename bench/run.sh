@@ -11,7 +11,8 @@
 # 5. writes BENCHMARKS.md: machine, date, commands, tables, ratios
 #
 # Environment: BENCH_OUT (results folder), BENCH_REPS, BENCH_SECONDS, BENCH_WARMUP,
-# BENCH_CONNECTIONS, BENCH_CONFIGS (empty,lua,java,mix,nginx), BENCH_SKIP_JMH=1, BENCH_SKIP_LOAD=1.
+# BENCH_CONNECTIONS, BENCH_CONFIGS (empty,lua,java,mix,nginx), BENCH_SKIP_JMH=1, BENCH_SKIP_LOAD=1,
+# BENCH_NO_BUILD=1 (reuse bench/target-bench/benchmarks.jar).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
@@ -52,12 +53,18 @@ graft_select_jdk || exit 1
 if (( $(graft_java_major "$JAVA_HOME/bin/java") >= 24 )); then
   export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 fi
-say "building benchmarks.jar with $JAVA_HOME"
-printf '%s\n' "mvn -B -q -Dgraft.buildDir=target-bench -DskipTests -Pbench-jar -pl bench -am package" >>"$commands"
-mvn -B -q -Dgraft.buildDir=target-bench -DskipTests -Pbench-jar -pl bench -am package 2>&1 \
-  | sed 's/\x1b\[[0-9;]*m//g' | grep -v -E 'sun.misc.Unsafe|terminally deprecated|Please consider reporting' >&2 || true
 JAR=$ROOT/bench/target-bench/benchmarks.jar
-[[ -f $JAR ]] || { say "build failed: no $JAR"; exit 1; }
+if [[ ${BENCH_NO_BUILD:-0} == 1 && -f $JAR ]]; then
+  say "BENCH_NO_BUILD=1: using the existing $JAR"
+else
+  say "building benchmarks.jar with $JAVA_HOME"
+  printf '%s\n' "mvn -B -q -Dgraft.buildDir=target-bench -DskipTests -Pbench-jar -pl bench -am package" >>"$commands"
+  if ! mvn -B -q -Dgraft.buildDir=target-bench -DskipTests -Pbench-jar -pl bench -am package >"$OUT/build.log" 2>&1; then
+    sed 's/\x1b\[[0-9;]*m//g' "$OUT/build.log" | grep -E '^\[ERROR\]' | head -20 >&2
+    say "the build failed (full log: $OUT/build.log); nothing was measured"
+    exit 1
+  fi
+fi
 JAVA=$JAVA_HOME/bin/java
 
 {

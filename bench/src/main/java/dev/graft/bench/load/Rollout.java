@@ -1,15 +1,20 @@
 package dev.graft.bench.load;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.bench.BenchHome;
 import dev.graft.bench.stage.JavaStages;
+import dev.graft.host.config.ConfigError;
+import dev.graft.host.config.ConfigLoader;
+import dev.graft.host.config.ConfigResult;
 import java.util.List;
 import java.util.Set;
 
 /**
  * Turns the demo config into one whose listed modules are served by their Java ports, through
- * the config's rollout section. The bridge dispatch that reads that section is being written:
- * until it lands, and for modules without a port, the answer is {@link Result.Unavailable}, and
- * the load harness reports the configuration as "not available yet" instead of a number.
+ * the config's {@code rollout} section ({@code {"waf": {"mode": "java"}}}). The config is checked
+ * with the host's own loader first: while a port is missing, or the host does not know the
+ * section yet, the answer is {@link Result.Unavailable} with the loader's reasons, and the load
+ * harness reports the configuration as "not available yet" instead of a number.
  */
 final class Rollout {
 
@@ -30,7 +35,17 @@ final class Rollout {
         if (!missing.isEmpty()) {
             return new Result.Unavailable("no Java port yet of " + String.join(", ", missing));
         }
-        // The rollout section's shape is the bridge helper's to define; write it here once it exists.
-        return new Result.Unavailable("the dispatch config (per-module mode lua/java) has not landed yet");
+        ObjectNode c = config.deepCopy();
+        ObjectNode rollout = c.putObject("rollout");
+        for (String m : javaModules) {
+            rollout.putObject(m).put("mode", "java");
+        }
+        String json = c.toString();
+        return switch (ConfigLoader.parse(json, BenchHome.demoConfig().getParent(), "bench rollout")) {
+            // a host without the dispatch refuses "rollout" as an unknown key
+            case ConfigResult.Valid v -> new Result.Applied(c);
+            case ConfigResult.Invalid i -> new Result.Unavailable("the host refuses the rollout config: "
+                    + i.errors().stream().map(ConfigError::message).limit(3).toList());
+        };
     }
 }
