@@ -32,7 +32,8 @@ class GraftServerTest {
         origin = DemoOrigin.startEcho("origin-a", "127.0.0.1", 0);
         Files.writeString(dir.resolve("pipeline.lua"), """
                 local M = {}
-                function M.init(config) M.config = config end
+                function M.init(config) M.conf = config end
+                function M.config() return M.conf end
                 function M.run(phase)
                   if phase == "rewrite" then ngx.ctx.customer = "acme" end
                   if phase == "access" and ngx.var.uri == "/teapot" then
@@ -136,7 +137,8 @@ class GraftServerTest {
 
             Files.writeString(dir.resolve("pipeline.lua"), """
                     local M = {}
-                    function M.init(config) end
+                    function M.init(config) M.conf = config end
+                    function M.config() return M.conf end
                     function M.run(phase)
                       if phase == "access" and ngx.var.uri == "/teapot" then return ngx.exit(410) end
                     end
@@ -158,9 +160,8 @@ class GraftServerTest {
     @Test
     void reloadKeepsTheSharedDictsAndRefusesToChangeThem() throws IOException {
         GraftConfig first = config(null);
-        GraftConfig bigger = new GraftConfig(first.listen(), first.admin(), first.scripts(), first.pipeline(),
-                first.upstreams(), first.customers(), java.util.Map.of("counters", 2L << 20), first.limits(), first.raw(),
-                first.defaultUpstream(), first.luaInstructionBudget());
+        GraftConfig bigger = ((ConfigResult.Valid) ConfigLoader.check(
+                first.raw().deepCopy().set("shared_dicts", first.raw().objectNode().put("counters", "2m")), dir)).config();
         try (GraftServer graft = GraftServer.start(first, GraftServer.Options.ephemeral())) {
             var dict = graft.sharedDicts().get("counters").orElseThrow();
             assertThat(graft.reload(bigger)).isEqualTo(new GraftServer.Reload.Refused(java.util.List.of(

@@ -25,7 +25,8 @@ class GraftCliTest {
 
     @BeforeEach
     void scripts() throws IOException {
-        Files.writeString(dir.resolve("pipeline.lua"), "local M = {} function M.init() end function M.run() end return M");
+        Files.writeString(dir.resolve("pipeline.lua"), "local M = {} function M.init(c) M.c = c end function M.config() return M.c end "
+                + "function M.run() end return M");
         Files.createDirectories(dir.resolve("router"));
         Files.writeString(dir.resolve("router/handler.lua"), "return {}");
     }

@@ -80,7 +80,8 @@ class ConfigLoaderTest {
         assertThat(c.customers().get("acme").hosts()).containsExactly("acme.test", "www.acme.test");
         assertThat(c.customers().get("acme").modules().get("waf").get("mode").asText()).isEqualTo("block");
         assertThat(c.customers().get("beta").modules()).isEmpty();
-        assertThat(c.limits()).isEqualTo(new Limits(8192, 16384, 100, 1L << 20, 60_000));
+        assertThat(c.limits()).isEqualTo(Limits.DEFAULTS);
+        assertThat(c.limits().maxBufferedBodyBytes()).isEqualTo(1L << 20);
         assertThat(c.luaInstructionBudget()).isEqualTo(GraftConfig.DEFAULT_LUA_INSTRUCTION_BUDGET);
         assertThat(c.raw().get("default_upstream").asText()).isEqualTo("origin-a");
     }
@@ -124,7 +125,7 @@ class ConfigLoaderTest {
     @Test
     void refusesUnknownAndMissingKeys() {
         assertThat(errors("{\"listen\": {\"host\": \"127.0.0.1\", \"port\": 8080}, \"pipline\": []}")).containsExactly(
-                "pipline: [] (expected: a known key: listen, admin, scripts, default_upstream, pipeline, shared_dicts, upstreams, customers, limits, lua)",
+                "pipline: [] (expected: a known key: " + String.join(", ", ConfigLoader.ROOT_KEYS) + ")",
                 "upstreams: missing (expected: an object of upstreams by name)",
                 "default_upstream: missing (expected: the name of an upstream)",
                 "pipeline: missing (expected: a non-empty list of module names or {\"module\", \"reads_body\"})",
