@@ -15,14 +15,37 @@ import java.util.Set;
  * so listing rewrite stages first in pipeline order keeps the real order. A stage with both
  * rewrite and access runs them one after the other.
  */
-public record RewriteFirst<C>(StageModule<C> stage) implements StageModule<C> {
+public record RewriteFirst<C>(StageModule<C> stage, boolean filters) implements StageModule<C> {
 
     public RewriteFirst {
         requireNonNull(stage, "stage");
     }
 
+    /** The stage's rewrite (as access), access and header filter. */
     public static <C> RewriteFirst<C> of(StageModule<C> stage) {
-        return new RewriteFirst<>(stage);
+        return new RewriteFirst<>(stage, true);
+    }
+
+    /**
+     * The stage's rewrite (as access) alone, for a stage whose header filter runs later in the
+     * pipeline than other stages' access phases: list {@link #headerFilterOnly} at its place.
+     */
+    public static <C> RewriteFirst<C> rewriteOnly(StageModule<C> stage) {
+        return new RewriteFirst<>(stage, false);
+    }
+
+    /** The stage's header filter alone. */
+    public static <C> StageModule<C> headerFilterOnly(StageModule<C> stage) {
+        return new StageModule<>() {
+            @Override public String name() { return stage.name(); }
+            @Override public Class<C> configType() { return stage.configType(); }
+            @Override public Set<Phase> phases() { return Set.of(Phase.HEADER_FILTER); }
+
+            @Override
+            public Outcome headerFilter(StageExchange exchange, C config) {
+                return stage.headerFilter(exchange, config);
+            }
+        };
     }
 
     @Override public String name() { return stage.name(); }
@@ -33,6 +56,9 @@ public record RewriteFirst<C>(StageModule<C> stage) implements StageModule<C> {
         EnumSet<Phase> p = EnumSet.copyOf(stage.phases());
         if (p.remove(Phase.REWRITE)) {
             p.add(Phase.ACCESS);
+        }
+        if (!filters) {
+            p.retainAll(EnumSet.of(Phase.ACCESS));
         }
         return p;
     }
