@@ -157,7 +157,8 @@ public final class AuthStage implements StageModule<AuthConfig> {
     }
 
     private static Outcome key(StageExchange exchange, AuthConfig config) {
-        List<String> header = exchange.request().headers().all(config.keyHeaderName());
+        // get_headers()[name] reads '_' as '-'
+        List<String> header = exchange.request().headers().all(config.keyHeaderName().replace('_', '-'));
         // Lua: a string, a table when repeated, nil when absent; "" counts as absent
         List<Optional<String>> given = header.size() == 1 && header.get(0).isEmpty() ? List.of()
                 : header.stream().map(Optional::of).toList();

@@ -51,7 +51,7 @@ public final class IpRules {
         }
         String text = client.format();
         if (invalid && c.denyInvalidForwarded()) {
-            return new Decision(text, Optional.of("invalid " + c.chainHeader()));
+            return new Decision(text, Optional.of("invalid " + c.headerName()));
         }
         Optional<Network> denied = IpRulesConfig.find(c.deny(), client);
         if (denied.isPresent()) {

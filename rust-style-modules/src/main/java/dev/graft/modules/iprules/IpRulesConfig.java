@@ -3,7 +3,6 @@ package dev.graft.modules.iprules;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -35,9 +34,9 @@ public record IpRulesConfig(
         allow = orEmpty(allow).map(IpRulesConfig::entries);
         deny = entries(deny);
         trustedProxies = entries(trustedProxies);
-        realIpHeader = orEmpty(realIpHeader).filter(h -> !h.isEmpty());
+        realIpHeader = orEmpty(realIpHeader).filter(h -> !h.isEmpty()).map(IpRulesConfig::luaBytes);
         invalidForwarded = orEmpty(invalidForwarded);
-        clientIpHeader = orEmpty(clientIpHeader).filter(h -> !h.isEmpty());
+        clientIpHeader = orEmpty(clientIpHeader).filter(h -> !h.isEmpty()).map(IpRulesConfig::luaBytes);
         denyStatus = orEmpty(denyStatus);
         // Lua strings are the JSON text's UTF-8 bytes; request and response text here is byte-per-char
         denyMessage = orEmpty(denyMessage).map(IpRulesConfig::luaBytes);
@@ -85,9 +84,24 @@ public record IpRulesConfig(
         return Optional.empty();
     }
 
-    /** The header to read the chain from, lower case. */
+    /**
+     * The header to read the chain from, as {@code get_headers()[name]} looks it up: lower case,
+     * '_' read as '-'.
+     */
     public String chainHeader() {
-        return realIpHeader.orElse("X-Forwarded-For").toLowerCase(Locale.ROOT);
+        return headerName().replace('_', '-');
+    }
+
+    /** The chain header's name in lower case, as the Lua module keeps it (and logs it). */
+    String headerName() {
+        // string.lower: ASCII letters only
+        char[] c = realIpHeader.orElse("X-Forwarded-For").toCharArray();
+        for (int i = 0; i < c.length; i++) {
+            if (c[i] >= 'A' && c[i] <= 'Z') {
+                c[i] = (char) (c[i] + 32);
+            }
+        }
+        return new String(c);
     }
 
     public boolean denyInvalidForwarded() {

@@ -21,7 +21,8 @@ public record Pool(Optional<List<Target>> targets, Optional<String> hashHeader, 
 
     public Pool {
         targets = LuaText.orEmpty(targets).map(l -> java.util.Collections.unmodifiableList(new ArrayList<>(l)));
-        hashHeader = LuaText.nonEmpty(hashHeader).map(LuaText::lower); // get_headers() keys are lower case
+        // get_headers() keys are lower case, and a lookup reads '_' as '-'
+        hashHeader = LuaText.nonEmpty(hashHeader).map(h -> LuaText.lower(h).replace('_', '-'));
         sticky = LuaText.orEmpty(sticky);
         cookie = LuaText.nonEmpty(cookie);
         cookiePath = LuaText.orEmpty(cookiePath).map(LuaText::bytes);

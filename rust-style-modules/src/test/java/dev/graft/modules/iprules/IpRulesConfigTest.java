@@ -44,6 +44,13 @@ class IpRulesConfigTest {
     }
 
     @Test
+    void theChainHeaderIsLookedUpAsGetHeadersDoes() {
+        IpRulesConfig c = new IpRulesConfig(null, null, null, Optional.of("X_Real_IP"), null, null, null, null);
+        assertThat(c.chainHeader()).isEqualTo("x-real-ip");
+        assertThat(c.headerName()).isEqualTo("x_real_ip");
+    }
+
+    @Test
     void refusesAStatusOutsideHttp() {
         assertThatThrownBy(() -> new IpRulesConfig(null, null, null, null, null, null, Optional.of(42), null))
                 .isInstanceOf(IllegalArgumentException.class)

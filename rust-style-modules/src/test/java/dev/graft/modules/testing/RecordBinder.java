@@ -14,8 +14,8 @@ import java.util.Optional;
 /**
  * Binds decoded JSON to a config record the way the host's Jackson does (snake_case keys to
  * camelCase components, Jdk8Module's Optional, a static {@code valueOf(String)} /
- * {@code valueOf(boolean)} for a scalar where a record is expected, scalar coercion to String
- * and numbers), so tests construct settings from the very JSON of the legacy cases.
+ * {@code valueOf(boolean)} / {@code valueOf(long)} / {@code valueOf(double)} for a scalar where
+ * a record is expected, no scalar coercion), so tests construct settings from the very JSON of the legacy cases.
  */
 public final class RecordBinder {
 
@@ -64,23 +64,36 @@ public final class RecordBinder {
         if (c == Object.class) {
             return json;
         }
+        // no scalar coercion, as the host's binder: "5" is not a number, 5.5 not an integer
         if (c == String.class) {
-            if (json instanceof Map || json instanceof List) {
+            if (!(json instanceof String)) {
                 throw new IllegalArgumentException("expected a string, got " + json);
             }
-            return String.valueOf(json);
+            return json;
         }
         if (c == Integer.class || c == int.class) {
-            return json instanceof Number n ? n.intValue() : Integer.parseInt((String) json);
+            if (!(json instanceof Long n)) {
+                throw new IllegalArgumentException("expected an integer, got " + json);
+            }
+            return n.intValue();
         }
         if (c == Long.class || c == long.class) {
-            return json instanceof Number n ? n.longValue() : Long.parseLong((String) json);
+            if (!(json instanceof Long n)) {
+                throw new IllegalArgumentException("expected an integer, got " + json);
+            }
+            return n;
         }
         if (c == Double.class || c == double.class) {
-            return ((Number) json).doubleValue();
+            if (!(json instanceof Number n)) {
+                throw new IllegalArgumentException("expected a number, got " + json);
+            }
+            return n.doubleValue();
         }
         if (c == Boolean.class || c == boolean.class) {
-            return (Boolean) json;
+            if (!(json instanceof Boolean b)) {
+                throw new IllegalArgumentException("expected true or false, got " + json);
+            }
+            return b;
         }
         if (c.isRecord()) {
             if (json instanceof Map<?, ?> m) {
