@@ -3,6 +3,7 @@ package dev.graft.modules.ratelimit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -32,6 +33,19 @@ public record RateLimitConfig(Object rules, Object status, Object message, Objec
     /** The settings from JSON values; {@code null} is absent. */
     public static RateLimitConfig of(Object rules, Object status, Object message, Object headers) {
         return new RateLimitConfig(rules, status, message, headers, null);
+    }
+
+    /** Equal when the settings are: the derived policy follows from them. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RateLimitConfig c && Objects.equals(rules, c.rules)
+                && Objects.equals(status, c.status) && Objects.equals(message, c.message)
+                && Objects.equals(headers, c.headers);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(rules, status, message, headers);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.graft.modules.waf;
 
+import java.util.Objects;
+
 /**
  * A customer's {@code waf} settings, bound from the same JSON the Lua handler gets as
  * {@code conf} (legacy-scripts/waf/README.md, "Fields").
@@ -39,6 +41,25 @@ public record WafConfig(Object mode, Object threshold, Object disabledRules, Obj
             Object bodyLimit, Object maxArgs, Object maxArgLength, Object maxArgNameLength, Object upstreamHeaders) {
         return new WafConfig(mode, threshold, disabledRules, customRules, bodyLimit, maxArgs, maxArgLength,
                 maxArgNameLength, upstreamHeaders, null);
+    }
+
+    /** Equal when the settings are: the derived policy follows from them. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof WafConfig c && Objects.equals(mode, c.mode)
+                && Objects.equals(threshold, c.threshold)
+                && Objects.equals(disabledRules, c.disabledRules)
+                && Objects.equals(customRules, c.customRules)
+                && Objects.equals(bodyLimit, c.bodyLimit) && Objects.equals(maxArgs, c.maxArgs)
+                && Objects.equals(maxArgLength, c.maxArgLength)
+                && Objects.equals(maxArgNameLength, c.maxArgNameLength)
+                && Objects.equals(upstreamHeaders, c.upstreamHeaders);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(mode, threshold, disabledRules, customRules, bodyLimit, maxArgs, maxArgLength,
+                maxArgNameLength, upstreamHeaders);
     }
 
     /** The defaults: block at 5, the built-in rules. */

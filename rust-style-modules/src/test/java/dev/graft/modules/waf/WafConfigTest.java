@@ -133,6 +133,14 @@ class WafConfigTest {
     }
 
     @Test
+    void configsAreEqualWhenTheirSettingsAre() {
+        assertThat(WafConfig.of("log", 5, null, null, null, null, null, null, null))
+                .isEqualTo(WafConfig.of("log", 5, null, null, null, null, null, null, null))
+                .hasSameHashCodeAs(WafConfig.of("log", 5, null, null, null, null, null, null, null))
+                .isNotEqualTo(WafConfig.of("log", 6, null, null, null, null, null, null, null));
+    }
+
+    @Test
     void flagsThatNgxReRaisesOnAreRefusedAtLoad() {
         // OpenResty raises a Lua error for an unknown flag: every request of the customer would fail
         assertThatThrownBy(() -> custom(rule("id", 1, "targets", List.of("args"), "pattern", "a", "flags", "jz",
