@@ -114,9 +114,11 @@ public record GraftConfig(
     /**
      * Request limits of the proxy.
      *
-     * @param maxInitialLineBytes longest request line (414 past it)
-     * @param maxHeaderBytes      largest header block (431 past it)
-     * @param maxHeaderCount      most header fields (431 past it)
+     * @param maxInitialLineBytes longest request line (414 past it), and the size of a large header
+     *                            buffer as in nginx's {@code large_client_header_buffers 4 8k}
+     * @param maxHeaderBytes      all large header buffers together (a head that does not fit is
+     *                            nginx's 400 "Request Header Or Cookie Too Large")
+     * @param maxHeaderCount      most header fields (400 past it; nginx has no such limit, hence a high default)
      * @param maxBufferedBodyBytes largest body a stage may ask to read whole (413 past it)
      * @param clientIdleTimeoutMs how long an idle client connection is kept
      */
@@ -128,6 +130,6 @@ public record GraftConfig(
             long clientIdleTimeoutMs) {
 
         /** The limits when the config names none. */
-        public static final Limits DEFAULTS = new Limits(8192, 16384, 100, 1L << 20, 60_000);
+        public static final Limits DEFAULTS = new Limits(8192, 32768, 10_000, 1L << 20, 60_000);
     }
 }

@@ -31,6 +31,7 @@ public final class Exchange {
     private final String scheme;
     private final HttpVersion version;
     private final String requestUri;
+    private final String requestLineHost;
 
     // --- the request, as the stages see and change it
     private String method;
@@ -62,6 +63,7 @@ public final class Exchange {
         this.scheme = requireNonNull(b.scheme, "scheme");
         this.version = requireNonNull(b.version, "version");
         this.requestUri = requireNonNull(b.requestUri, "requestUri");
+        this.requestLineHost = b.requestLineHost;
         this.method = requireNonNull(b.method, "method");
         this.uri = requireNonNull(b.uri, "uri");
         this.args = b.args;
@@ -81,11 +83,16 @@ public final class Exchange {
     public HttpVersion version() { return version; }
     /** The request target exactly as the client sent it ({@code $request_uri}). */
     public String requestUri() { return requestUri; }
+    /** The host of an absolute-form request target, in {@code $host} form: nginx prefers it to the Host header. */
+    public Optional<String> requestLineHost() { return Optional.ofNullable(requestLineHost); }
 
     public String method() { return method; }
     public void method(String method) { this.method = requireNonNull(method, "method"); }
 
-    /** The decoded, normalised path ({@code $uri}). */
+    /**
+     * The decoded, normalised path ({@code $uri}), one char per byte (ISO-8859-1) like every
+     * request string here: nginx's {@code $uri} is bytes, which need not be UTF-8.
+     */
     public String uri() { return uri; }
     public void uri(String uri) {
         this.uri = requireNonNull(uri, "uri");
@@ -145,6 +152,7 @@ public final class Exchange {
         private String scheme = "http";
         private HttpVersion version = HttpVersion.HTTP_1_1;
         private String requestUri;
+        private String requestLineHost;
         private String method;
         private String uri;
         private String args;
@@ -159,6 +167,7 @@ public final class Exchange {
         public Builder scheme(String v) { this.scheme = v; return this; }
         public Builder version(HttpVersion v) { this.version = v; return this; }
         public Builder requestUri(String v) { this.requestUri = v; return this; }
+        public Builder requestLineHost(String v) { this.requestLineHost = v; return this; }
         public Builder method(String v) { this.method = v; return this; }
         public Builder uri(String v) { this.uri = v; return this; }
         public Builder args(String v) { this.args = v == null || v.isEmpty() ? null : v; return this; }

@@ -20,7 +20,8 @@ final class ClientChannelInitializer extends ChannelInitializer<Channel> {
 
     static final int DEFAULT_MAX_INITIAL_LINE = 8 * 1024;
     static final int DEFAULT_MAX_HEADER_BYTES = 32 * 1024;
-    static final int DEFAULT_MAX_HEADER_COUNT = 100;
+    /** nginx counts no header fields, only their bytes. */
+    static final int DEFAULT_MAX_HEADER_COUNT = 10_000;
     static final long DEFAULT_CLIENT_IDLE_MS = 60_000;
 
     private final Function<EventLoop, LoopContext> loops;
@@ -41,20 +42,42 @@ final class ClientChannelInitializer extends ChannelInitializer<Channel> {
         long idle = limits.clientIdleTimeoutMs() > 0 ? limits.clientIdleTimeoutMs() : DEFAULT_CLIENT_IDLE_MS;
         ch.pipeline()
                 .addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS))
-                .addLast("guard", new HttpRequestGuard())
+                .addLast("guard", guard(limits))
                 .addLast("http", new HttpServerCodec(decoderConfig(limits)))
                 .addLast("decode-check", new RequestDecodeCheck(
                         limits.maxHeaderCount() > 0 ? limits.maxHeaderCount() : DEFAULT_MAX_HEADER_COUNT))
                 .addLast("frontend", new ProxyFrontendHandler(() -> loops.apply(eventLoop)));
     }
 
+    /**
+     * nginx's header buffers from the limits: the longest request line is one large buffer
+     * ({@code large_client_header_buffers 4 8k} by default), the header block gets as many of
+     * them as fit in the header limit.
+     */
+    static HttpRequestGuard guard(Limits limits) {
+        int line = lineLimit(limits);
+        return new HttpRequestGuard(line, Math.max(1, headerLimit(limits) / line));
+    }
+
+    /**
+     * Netty's decoder only backs up the guard, which applies nginx's limits: its own are wider.
+     * It keeps header names as they come (nginx ignores invalid ones, the frontend drops them).
+     */
     static HttpDecoderConfig decoderConfig(Limits limits) {
         return new HttpDecoderConfig()
-                .setMaxInitialLineLength(limits.maxInitialLineBytes() > 0 ? limits.maxInitialLineBytes() : DEFAULT_MAX_INITIAL_LINE)
-                .setMaxHeaderSize(limits.maxHeaderBytes() > 0 ? limits.maxHeaderBytes() : DEFAULT_MAX_HEADER_BYTES)
+                .setMaxInitialLineLength(lineLimit(limits) + 2)
+                .setMaxHeaderSize(headerLimit(limits) + 1024)
                 .setMaxChunkSize(64 * 1024)
                 .setAllowDuplicateContentLengths(false)
                 .setStrictLineParsing(true)
-                .setValidateHeaders(true);
+                .setValidateHeaders(false);
+    }
+
+    private static int lineLimit(Limits limits) {
+        return limits.maxInitialLineBytes() > 0 ? limits.maxInitialLineBytes() : DEFAULT_MAX_INITIAL_LINE;
+    }
+
+    private static int headerLimit(Limits limits) {
+        return limits.maxHeaderBytes() > 0 ? limits.maxHeaderBytes() : DEFAULT_MAX_HEADER_BYTES;
     }
 }

@@ -39,7 +39,7 @@ final class ContainedPipeline implements RequestPipeline {
         } catch (RuntimeException e) {
             bug("onRequest", exchange, e);
             exchange.status(500);
-            exchange.responseHeaders().clear().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
+            exchange.responseHeaders().clear().set(HttpHeaderNames.CONTENT_TYPE, ErrorResponses.CONTENT_TYPE);
             exchange.output().reset();
             exchange.output().writeBytes(ErrorResponses.body(500, exchange.requestId()));
             return Verdict.RESPOND;

@@ -16,6 +16,14 @@ import io.netty.util.ReferenceCountUtil;
  * each head starts, also for pipelined requests; body bytes are only counted. Buffers pass
  * through unchanged and uncopied. On the first violation it forwards the bytes before it, then a
  * {@link RequestRejection} in place of the rest, and drops all later input.
+ *
+ * <p>It also applies nginx's header buffers ({@code client_header_buffer_size 1k},
+ * {@code large_client_header_buffers 4 8k}) byte for byte: a head is read into a 1k buffer; when a
+ * buffer is full, the line in progress moves to a new large buffer. A request line that does not
+ * fit one large buffer is 414; a header line that does not, or a head that needs more large
+ * buffers than there are, is nginx's 494 (sent as 400 "Request Header Or Cookie Too Large").
+ * A NUL byte anywhere in a head is 400, as in nginx; a header name may hold any other byte (the
+ * frontend drops the names nginx ignores).
  */
 final class HttpRequestGuard extends ChannelInboundHandlerAdapter {
 
@@ -26,7 +34,18 @@ final class HttpRequestGuard extends ChannelInboundHandlerAdapter {
 
     private enum State { HEAD, FIXED_BODY, CHUNK_SIZE, CHUNK_EXTENSION, CHUNK_SIZE_LF, CHUNK_DATA, CHUNK_DATA_CR, CHUNK_DATA_LF, TRAILER, REJECTED }
 
+    /** nginx's client_header_buffer_size. */
+    static final int FIRST_BUFFER = 1024;
+
     private State state = State.HEAD;
+
+    // nginx's header buffers
+    private final int largeBuffer;
+    private final int largeBuffers;
+    private int bufferSize = FIRST_BUFFER;
+    private int bufferUsed;
+    private int largeUsed;
+    private int status = 400;
 
     // head and trailer lines
     private final byte[] line = new byte[LINE_PREFIX];
@@ -43,6 +62,16 @@ final class HttpRequestGuard extends ChannelInboundHandlerAdapter {
     private long remaining;
     private int chunkSizeDigits;
     private String violation = "";
+
+    /** nginx's defaults: 4 large buffers of 8k. */
+    HttpRequestGuard() {
+        this(8 * 1024, 4);
+    }
+
+    HttpRequestGuard(int largeBuffer, int largeBuffers) {
+        this.largeBuffer = largeBuffer;
+        this.largeBuffers = largeBuffers;
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -64,7 +93,7 @@ final class HttpRequestGuard extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(buf.retainedSlice(buf.readerIndex(), clean));
         }
         ReferenceCountUtil.release(buf);
-        ctx.fireChannelRead(new RequestRejection(400, violation));
+        ctx.fireChannelRead(new RequestRejection(status, violation));
     }
 
     /** Whether the guard refused the input; nothing passes after that. */
@@ -163,6 +192,12 @@ final class HttpRequestGuard extends ChannelInboundHandlerAdapter {
     }
 
     private boolean lineByte(byte b) {
+        if (state == State.HEAD && !headerBuffer()) {
+            return false;
+        }
+        if (b == 0) {
+            return fail("head: NUL byte (expected: none)");
+        }
         if (sawCr) {
             sawCr = false;
             return b == '\n' ? endOfLine() : fail("head: bare CR (expected: CRLF)");
@@ -181,6 +216,24 @@ final class HttpRequestGuard extends ChannelInboundHandlerAdapter {
             line[lineLength] = b;
         }
         lineLength++;
+        return true;
+    }
+
+    /** Takes one byte into nginx's current header buffer; moves to a new large one when full. */
+    private boolean headerBuffer() {
+        if (bufferUsed == bufferSize) {
+            int carried = lineLength + (sawCr ? 1 : 0);
+            boolean requestLine = !requestLineSeen;
+            if (carried >= largeBuffer || largeUsed == largeBuffers) {
+                status = requestLine ? 414 : 494;
+                return fail(requestLine ? "request line: longer than " + largeBuffer + " bytes (expected: at most that)"
+                        : "head: over " + largeBuffers + " buffers of " + largeBuffer + " bytes (expected: within them)");
+            }
+            largeUsed++;
+            bufferSize = largeBuffer;
+            bufferUsed = carried;
+        }
+        bufferUsed++;
         return true;
     }
 
@@ -254,6 +307,9 @@ final class HttpRequestGuard extends ChannelInboundHandlerAdapter {
         sawCr = false;
         if (next == State.HEAD) {
             requestLineSeen = false;
+            bufferSize = FIRST_BUFFER;
+            bufferUsed = 0;
+            largeUsed = 0;
             contentLengths = 0;
             transferEncodings = 0;
             transferEncodingChunked = false;
@@ -269,7 +325,7 @@ final class HttpRequestGuard extends ChannelInboundHandlerAdapter {
             if (b == ':') {
                 return i == 0 ? -1 : i;
             }
-            if (b == ' ' || b == '\t' || b < 0x21 || b == 0x7F) {
+            if (b == ' ' || b == '\t' || (b >= 0 && b < 0x21) || b == 0x7F) {
                 return -1;
             }
         }

@@ -201,7 +201,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     private void onRequestHead(HttpRequest req) {
         loop = contexts.get();
         switch (RequestHeads.read(req, ctx.channel().remoteAddress(), ctx.channel().localAddress())) {
-            case RequestHeads.Refused refused -> rejectNow(400, refused.requestId());
+            case RequestHeads.Refused refused -> rejectNow(refused.status(), refused.requestId());
             case RequestHeads.Accepted accepted -> start(accepted.request());
         }
     }
@@ -334,8 +334,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void respondError(InFlightRequest cur, int status) {
         Exchange ex = cur.exchange;
-        ex.status(status);
-        ex.responseHeaders().clear().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
+        ex.status(ErrorResponses.wireStatus(status));
+        ex.responseHeaders().clear().set(HttpHeaderNames.CONTENT_TYPE, ErrorResponses.CONTENT_TYPE);
         ex.output().reset();
         ex.output().writeBytes(ErrorResponses.body(status, ex.requestId()));
         respondLocal(cur);

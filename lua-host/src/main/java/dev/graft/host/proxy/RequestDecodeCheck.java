@@ -11,7 +11,8 @@ import io.netty.util.ReferenceCountUtil;
 
 /**
  * Turns what {@code HttpServerCodec} could not decode into a {@link RequestRejection}: a request
- * line over the limit is 414, a header block over the limit or with too many fields is 431,
+ * line over the limit is 414, a header block over the limit or with too many fields is 494
+ * (nginx's "Request Header Or Cookie Too Large", sent as 400),
  * anything else malformed (bad request line, bad header, bad chunk) is 400. Netty records such
  * failures on the message's {@link DecoderResult}; this handler reads them so the frontend only
  * ever sees well-formed requests.
@@ -41,7 +42,7 @@ final class RequestDecodeCheck extends ChannelInboundHandlerAdapter {
         if (msg instanceof HttpRequest request && request.headers().size() > maxHeaderCount) {
             int count = request.headers().size();
             ReferenceCountUtil.release(msg);
-            reject(ctx, new RequestRejection(431, "headers: " + count + " fields (expected: at most " + maxHeaderCount + ")"));
+            reject(ctx, new RequestRejection(494, "headers: " + count + " fields (expected: at most " + maxHeaderCount + ")"));
             return;
         }
         if (msg instanceof RequestRejection) {
@@ -60,7 +61,7 @@ final class RequestDecodeCheck extends ChannelInboundHandlerAdapter {
             return 414;
         }
         if (cause instanceof TooLongHttpHeaderException) {
-            return 431;
+            return 494;
         }
         return 400;
     }

@@ -10,13 +10,20 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
+import dev.graft.host.lua.ngx.NgxHost;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.OptionalLong;
 
 /**
  * Builds the request head sent upstream, re-serialised from the exchange (never the client's
  * bytes): the method and headers the stages left, hop-by-hop headers and {@code Expect}
- * removed, X-Forwarded-For/-Proto/-Host and X-Request-Id set, and the target either the
+ * removed, X-Forwarded-For/-Proto/-Host and X-Request-Id set as nginx's proxy_set_header lines
+ * do (the Host header is the client's, absent when the client sent none), and the target either the
  * client's raw target or, when a stage changed the URI, the re-escaped {@code $uri?$args}.
  */
 final class UpstreamRequests {
@@ -44,28 +51,54 @@ final class UpstreamRequests {
         String client = ex.remote().getAddress() == null ? ex.remote().getHostString() : ex.remote().getAddress().getHostAddress();
         headers.set(X_FORWARDED_FOR, forwardedFor(headers.getAll(X_FORWARDED_FOR), client));
         headers.set(X_FORWARDED_PROTO, ex.scheme());
-        String host = ex.requestHeaders().get(HttpHeaderNames.HOST);
-        if (host != null) {
+        // proxy_set_header X-Forwarded-Host $host: nginx's $host (lower case, no port, no
+        // trailing dot); like any proxy_set_header, an empty value sends no header.
+        String host = NgxHost.of(ex);
+        if (!host.isEmpty()) {
             headers.set(X_FORWARDED_HOST, host);
         } else {
-            headers.set(HttpHeaderNames.HOST, server.host() + ":" + server.port());
+            headers.remove(X_FORWARDED_HOST);
         }
         headers.set(ClientResponses.REQUEST_ID, ex.requestId());
-        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(ex.method()), target(ex), headers);
+        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(ex.method()), wireTarget(target(ex)), headers);
     }
 
-    /** nginx's {@code $proxy_add_x_forwarded_for}: every X-Forwarded-For line joined, then the client. */
+    /**
+     * nginx's {@code $proxy_add_x_forwarded_for}: every X-Forwarded-For line joined with ", "
+     * (an empty line too), then the client.
+     */
     static String forwardedFor(List<String> chain, String client) {
         if (chain.isEmpty()) {
             return client;
         }
         StringBuilder out = new StringBuilder();
         for (String link : chain) {
-            if (!link.isBlank()) {
-                out.append(link).append(", ");
-            }
+            out.append(link).append(", ");
         }
         return out.append(client).toString();
+    }
+
+    /**
+     * The target as Netty's request encoder needs it to put the target's own bytes on the wire:
+     * the encoder writes the request line as UTF-8, while the target holds one char per byte.
+     * When those bytes are valid UTF-8 (anything but raw invalid UTF-8 in an unchanged target),
+     * their UTF-8 decoding encodes back to exactly them.
+     */
+    static String wireTarget(String target) {
+        for (int i = 0; i < target.length(); i++) {
+            if (target.charAt(i) >= 0x80) {
+                byte[] bytes = target.getBytes(StandardCharsets.ISO_8859_1);
+                CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT);
+                try {
+                    return utf8.decode(ByteBuffer.wrap(bytes)).toString();
+                } catch (CharacterCodingException e) {
+                    return target;
+                }
+            }
+        }
+        return target;
     }
 
     static String target(Exchange ex) {

@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * Turns a changed {@code $uri} back into a request target, escaping like nginx's
  * {@code NGX_ESCAPE_URI}: unreserved characters, sub-delims, '/', ':' and '@' stay; every other
- * byte of the UTF-8 form (space, '%', '?', '#', controls, non-ASCII) becomes {@code %XX}. The
+ * byte of {@code $uri} (one char per byte; space, '%', '?', '#', controls, non-ASCII) becomes {@code %XX}. The
  * query string is appended as the stage left it.
  */
 final class UriEscaper {
@@ -37,10 +37,10 @@ final class UriEscaper {
         if (plain) {
             return uri;
         }
-        byte[] bytes = uri.getBytes(StandardCharsets.UTF_8);
-        StringBuilder out = new StringBuilder(bytes.length + 16);
-        for (byte raw : bytes) {
-            int b = raw & 0xFF;
+        // $uri holds one char per byte (ISO-8859-1): escape the bytes themselves, never a UTF-8 form
+        StringBuilder out = new StringBuilder(uri.length() + 16);
+        for (int i = 0; i < uri.length(); i++) {
+            int b = uri.charAt(i) & 0xFF;
             if (b < 128 && KEEP[b]) {
                 out.append((char) b);
             } else {

@@ -10,8 +10,9 @@ import java.util.Optional;
  * the request invalid (nginx answers 400). A decoded {@code %2F} or {@code %2E} acts as a
  * slash or a dot, as in nginx's complex-URI parser.
  *
- * <p>The decoded bytes are read as UTF-8. Netty hands the request line over as ISO-8859-1, so
- * each {@code char} of the target is one byte.
+ * <p>Netty hands the request line over as ISO-8859-1, so each {@code char} of the target is one
+ * byte; the decoded path is kept the same way (one char per byte, ISO-8859-1), never read as
+ * UTF-8: nginx's {@code $uri} is a byte string, and invalid UTF-8 must survive to the upstream.
  */
 final class UriNormalizer {
 
@@ -110,7 +111,7 @@ final class UriNormalizer {
                 out[length++] = (byte) b;
             }
         }
-        return new Normalized(new String(out, 0, length, StandardCharsets.UTF_8), args);
+        return new Normalized(new String(out, 0, length, StandardCharsets.ISO_8859_1), args);
     }
 
     private static int hexValue(char c) {

@@ -19,7 +19,7 @@
  *       tolerates: bare CR/LF, obs-fold, CL+TE, duplicate/invalid CL, TE other than chunked, chunk
  *       framing; frames requests itself so pipelined heads are checked too</td></tr>
  *   <tr><td>{@code HttpServerCodec}</td><td>decoding with the configured line and header limits</td></tr>
- *   <tr><td>{@link dev.graft.host.proxy.RequestDecodeCheck}</td><td>decoder failures to 400/414/431,
+ *   <tr><td>{@link dev.graft.host.proxy.RequestDecodeCheck}</td><td>decoder failures to 400/414/494,
  *       header count limit</td></tr>
  *   <tr><td>{@link dev.graft.host.proxy.ProxyFrontendHandler}</td><td>exchange, request phases,
  *       local responses, filters, log, keep-alive, pipelining queue</td></tr>

@@ -24,10 +24,10 @@ class ClientChannelInitializerTest {
     }
 
     @Test
-    void the_decoder_takes_its_limits_from_the_config() {
+    void the_decoder_only_backs_up_the_guard_with_wider_limits_from_the_config() {
         var config = ClientChannelInitializer.decoderConfig(TestConfigs.LIMITS);
-        assertThat(config.getMaxInitialLineLength()).isEqualTo(TestConfigs.LIMITS.maxInitialLineBytes());
-        assertThat(config.getMaxHeaderSize()).isEqualTo(TestConfigs.LIMITS.maxHeaderBytes());
+        assertThat(config.getMaxInitialLineLength()).isGreaterThan(TestConfigs.LIMITS.maxInitialLineBytes());
+        assertThat(config.getMaxHeaderSize()).isGreaterThan(TestConfigs.LIMITS.maxHeaderBytes());
         assertThat(config.isAllowDuplicateContentLengths()).isFalse();
         assertThat(config.isStrictLineParsing()).isTrue();
     }

@@ -142,4 +142,50 @@ class HttpRequestGuardTest {
         assertThat(out.rejection()).isNull();
         assertThat(out.bytes()).isEqualTo(input);
     }
+
+    private static String headers(int count, int valueLength) {
+        StringBuilder b = new StringBuilder("GET / HTTP/1.1\r\nHost: a\r\n");
+        for (int i = 0; i < count; i++) {
+            b.append("X-H").append(i).append(": ").append("v".repeat(valueLength)).append("\r\n");
+        }
+        return b.append("\r\n").toString();
+    }
+
+    @Test
+    void bug_many_small_headers_were_refused_nginx_counts_only_bytes() {
+        Out out = feed(false, headers(120, 3));
+        assertThat(out.rejection()).isNull();
+    }
+
+    @Test
+    void bug_a_header_line_over_8k_was_accepted_nginx_answers_494() {
+        Out out = feed(false, "GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + "b".repeat(10_000) + "\r\n\r\n");
+        assertThat(out.rejection()).isNotNull();
+        assertThat(out.rejection().status()).isEqualTo(494);
+        // a line that fits a large buffer passes
+        assertThat(feed(false, "GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + "b".repeat(8_000) + "\r\n\r\n").rejection()).isNull();
+    }
+
+    @Test
+    void request_line_over_a_large_buffer_is_414_as_nginx() {
+        String line = "GET /" + "a".repeat(8176) + " HTTP/1.1\r\n";
+        assertThat(line.length()).isEqualTo(8192);
+        assertThat(feed(false, line + "Host: a\r\n\r\n").rejection()).isNull();
+        String longer = "GET /" + "a".repeat(8177) + " HTTP/1.1\r\n";
+        Out out = feed(true, longer + "Host: a\r\n\r\n");
+        assertThat(out.rejection().status()).isEqualTo(414);
+    }
+
+    @Test
+    void a_head_needing_more_than_four_large_buffers_is_494_as_nginx() {
+        // each 6000-byte line fills most of a buffer: the fifth needs a fifth large buffer
+        assertThat(feed(false, headers(4, 6000)).rejection()).isNull();
+        assertThat(feed(false, headers(5, 6000)).rejection().status()).isEqualTo(494);
+    }
+
+    @Test
+    void bug_nul_in_a_head_passed_and_high_bytes_in_names_were_refused_nginx_does_the_opposite() {
+        assertThat(feed(false, "GET / HTTP/1.1\r\nHost: a\r\nX: a\u0000b\r\n\r\n").rejection().status()).isEqualTo(400);
+        assertThat(feed(false, "GET / HTTP/1.1\r\nHost: a\r\nX\u00e9: 1\r\n\r\n").rejection()).isNull();
+    }
 }

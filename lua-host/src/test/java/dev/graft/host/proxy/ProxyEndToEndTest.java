@@ -376,23 +376,42 @@ class ProxyEndToEndTest {
     }
 
     @Test
-    void a_header_block_over_the_limit_is_431() {
+    void bug_a_header_over_the_limit_was_431_text_nginx_sends_its_400_too_large_page() {
         try (RawClient c = client()) {
             c.send("GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + "b".repeat(5000) + "\r\n\r\n");
-            assertThat(c.read().status()).isEqualTo(431);
+            RawClient.Response r = c.read();
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.header("content-type")).isEqualTo("text/html");
+            assertThat(new String(r.body(), java.nio.charset.StandardCharsets.US_ASCII))
+                    .contains("<title>400 Request Header Or Cookie Too Large</title>")
+                    .contains("<h1>400 Bad Request</h1>");
             assertThat(c.closedByPeer()).isTrue();
         }
+        assertThat(pipeline.events).doesNotContain("request").noneMatch(e -> e.startsWith("head:") || e.startsWith("log:"));
     }
 
     @Test
-    void too_many_headers_is_431() {
+    void bug_refusals_were_text_plain_nginx_sends_its_html_page_without_running_phases() {
+        try (RawClient c = client()) {
+            c.send("TRACE / HTTP/1.1\r\nHost: a\r\n\r\n");
+            RawClient.Response r = c.read();
+            assertThat(r.status()).isEqualTo(405);
+            assertThat(r.header("content-type")).isEqualTo("text/html");
+            assertThat(new String(r.body(), java.nio.charset.StandardCharsets.US_ASCII))
+                    .startsWith("<html>\r\n<head><title>405 Not Allowed</title></head>");
+        }
+        assertThat(pipeline.events).noneMatch(e -> e.startsWith("request") || e.startsWith("head:") || e.startsWith("log:"));
+    }
+
+    @Test
+    void too_many_headers_is_400_too_large() {
         StringBuilder request = new StringBuilder("GET / HTTP/1.1\r\nHost: a\r\n");
         for (int i = 0; i < 60; i++) {
             request.append("X-").append(i).append(": 1\r\n");
         }
         try (RawClient c = client()) {
             c.send(request.append("\r\n").toString());
-            assertThat(c.read().status()).isEqualTo(431);
+            assertThat(c.read().status()).isEqualTo(400);
         }
     }
 
@@ -460,7 +479,8 @@ class ProxyEndToEndTest {
     @Test
     void a_changed_uri_is_escaped_for_the_origin() {
         pipeline.onRequest = ex -> {
-            ex.uri("/echo/new path/é");
+            // $uri holds one char per byte: these two chars are the UTF-8 bytes of "é"
+            ex.uri("/echo/new path/\u00c3\u00a9");
             ex.args("a=1");
             return Verdict.PROXY;
         };

@@ -48,18 +48,18 @@ class RequestDecodeCheckTest {
     }
 
     @Test
-    void a_header_block_over_the_limit_is_431() {
+    void a_header_block_over_the_limit_is_nginx_494() {
         EmbeddedChannel channel = channel();
-        Object out = firstAfter(channel, "GET / HTTP/1.1\r\nX-Big: " + "b".repeat(300) + "\r\n\r\n");
-        assertThat(((RequestRejection) out).status()).isEqualTo(431);
+        Object out = firstAfter(channel, "GET / HTTP/1.1\r\nX-Big: " + "b".repeat(LIMITS.maxHeaderBytes() + 2000) + "\r\n\r\n");
+        assertThat(((RequestRejection) out).status()).isEqualTo(494);
         assertThat(channel.finishAndReleaseAll()).isFalse();
     }
 
     @Test
-    void too_many_header_fields_is_431() {
+    void too_many_header_fields_is_nginx_494() {
         EmbeddedChannel channel = channel();
         Object out = firstAfter(channel, "GET / HTTP/1.1\r\nA: 1\r\nB: 1\r\nC: 1\r\nD: 1\r\nE: 1\r\nF: 1\r\n\r\n");
-        assertThat(((RequestRejection) out).status()).isEqualTo(431);
+        assertThat(((RequestRejection) out).status()).isEqualTo(494);
         assertThat(channel.finishAndReleaseAll()).isFalse();
     }
 

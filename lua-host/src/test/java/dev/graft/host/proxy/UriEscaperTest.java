@@ -15,9 +15,12 @@ class UriEscaperTest {
             "/a b                 | /a%20b",
             "/100%                | /100%25",
             "/a?b#c               | /a%3Fb%23c",
-            "/café                | /caf%C3%A9",
+            "/cafÃ©               | /caf%C3%A9",
+            "/À®                  | /%C0%AE",
     })
     void escapes_like_ngx_escape_uri(String uri, String escaped) {
+        // $uri is one char per byte: "cafÃ©" is the UTF-8 "café", "\u00c0\u00ae" invalid UTF-8 kept as bytes
+
         assertThat(UriEscaper.escape(uri)).isEqualTo(escaped);
     }
 

@@ -160,8 +160,10 @@ public final class ResponseComparison {
     }
 
     private static String masked(String body) {
-        String out = REQUEST_ID.matcher(body).replaceAll("<request-id>");
-        return SIGNATURE.matcher(out).replaceAll("<server>");
+        // The signature first: a signature line that names the request id (Graft's 502/504 and
+        // Lua 500 pages) is masked whole; masking the id first would leave a '<' in it.
+        String out = SIGNATURE.matcher(body).replaceAll("<server>");
+        return REQUEST_ID.matcher(out).replaceAll("<request-id>");
     }
 
     /** The echo document, if this is an echo origin's answer. */

@@ -73,6 +73,20 @@ class ResponseComparisonTest {
     }
 
     @Test
+    void aSignatureLineNamingTheRequestIdIsStillTheServersName() {
+        String page = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+                + "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>%s</center>\r\n</body>\r\n</html>\r\n";
+        assertThat(ResponseComparison.compare(
+                answer(502, page.formatted("nginx/1.22.1")),
+                answer(502, page.formatted("request id: 0123456789abcdef0123456789abcdef"))))
+                .isEmpty();
+        assertThat(ResponseComparison.compare(
+                answer(502, page.formatted("nginx/1.22.1")),
+                answer(502, page.formatted("request id: 0123456789abcdef0123456789abcdef") + "extra")))
+                .hasSize(1);
+    }
+
+    @Test
     void everyExpectedDifferenceSaysWhy() {
         assertThat(ResponseComparison.EXPECTED_DIFFERENCES).allSatisfy(e -> assertThat(e.reason()).isNotBlank());
     }

@@ -36,7 +36,6 @@ public final class ErrorPages {
             Map.entry(416, "416 Requested Range Not Satisfiable"),
             Map.entry(421, "421 Misdirected Request"),
             Map.entry(429, "429 Too Many Requests"),
-            Map.entry(494, "400 Request Header Or Cookie Too Large"),
             Map.entry(500, "500 Internal Server Error"),
             Map.entry(501, "501 Not Implemented"),
             Map.entry(502, "502 Bad Gateway"),
@@ -45,15 +44,23 @@ public final class ErrorPages {
             Map.entry(505, "505 HTTP Version Not Supported"),
             Map.entry(507, "507 Insufficient Storage"));
 
+    /** nginx's 494 page: sent with status 400, its title and an extra line name the cause. */
+    private static final String PAGE_494 = "<html>\r\n<head><title>400 Request Header Or Cookie Too Large</title></head>\r\n"
+            + "<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n"
+            + "<center>Request Header Or Cookie Too Large</center>\r\n";
+
     private static final String TAIL = "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
 
     /** Whether nginx has a page for {@code status}. */
     public static boolean has(int status) {
-        return TITLES.containsKey(status);
+        return status == 494 || TITLES.containsKey(status);
     }
 
     /** The page for {@code status}, empty when nginx has none. */
     public static byte[] page(int status) {
+        if (status == 494) {
+            return (PAGE_494 + TAIL).getBytes(StandardCharsets.US_ASCII);
+        }
         String title = TITLES.get(status);
         if (title == null) {
             return new byte[0];
@@ -66,8 +73,20 @@ public final class ErrorPages {
      * client report can be matched to the log line.
      */
     public static byte[] internalError(String requestId) {
-        String title = TITLES.get(500);
-        return (head(title) + "<center>request id: " + escapeHtml(requestId) + "</center>\r\n" + TAIL)
+        return withRequestId(500, requestId);
+    }
+
+    /**
+     * nginx's page for {@code status} with the request id in its signature line (where nginx
+     * names itself), so the page stays nginx's page in every other byte: for the failures a
+     * user reports (a contained Lua error, an upstream that failed).
+     */
+    public static byte[] withRequestId(int status, String requestId) {
+        String title = TITLES.get(status);
+        if (title == null) {
+            return new byte[0];
+        }
+        return (head(title) + "<hr><center>request id: " + escapeHtml(requestId) + "</center>\r\n</body>\r\n</html>\r\n")
                 .getBytes(StandardCharsets.UTF_8);
     }
 

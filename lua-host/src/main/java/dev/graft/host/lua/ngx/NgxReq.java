@@ -178,7 +178,7 @@ final class NgxReq {
         if (jump) {
             scope.check(REWRITE);
         }
-        ex.uri(LuaBytes.utf8(uri));
+        ex.uri(LuaBytes.latin1(uri));
         if (jump) {
             throw scope.jump();
         }

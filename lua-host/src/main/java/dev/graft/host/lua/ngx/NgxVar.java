@@ -124,7 +124,7 @@ final class NgxVar {
 
     private LuaValue builtin(Exchange ex, Builtin b) {
         return switch (b) {
-            case URI, DOCUMENT_URI -> LuaBytes.utf8(ex.uri());
+            case URI, DOCUMENT_URI -> LuaBytes.latin1(ex.uri());
             case REQUEST_URI -> LuaBytes.latin1(ex.requestUri());
             case ARGS, QUERY_STRING -> ex.args().<LuaValue>map(LuaBytes::latin1).orElse(LuaValue.NIL);
             case IS_ARGS -> ex.args().isPresent() ? QUESTION : EMPTY;
@@ -284,31 +284,9 @@ final class NgxVar {
         return true;
     }
 
-    /** nginx's $host: the Host header lower-cased without its port, else the server address. */
+    /** nginx's $host (see {@link NgxHost}). */
     private static LuaValue host(Exchange ex) {
-        String h = ex.requestHeaders().get(HttpHeaderNames.HOST);
-        if (h == null || h.isEmpty()) {
-            return LuaBytes.latin1(ip(ex.local()));
-        }
-        int end = h.length();
-        if (h.charAt(0) == '[') {
-            int close = h.indexOf(']');
-            end = close < 0 ? end : close + 1;
-        } else {
-            int colon = h.indexOf(':');
-            if (colon >= 0) {
-                end = colon;
-            }
-        }
-        if (end > 0 && h.charAt(end - 1) == '.') {
-            end--;
-        }
-        byte[] b = new byte[end];
-        for (int i = 0; i < end; i++) {
-            char c = h.charAt(i);
-            b[i] = (byte) (c >= 'A' && c <= 'Z' ? c + 32 : c);
-        }
-        return LuaString.valueUsing(b);
+        return LuaBytes.latin1(NgxHost.of(ex));
     }
 
     static String ip(InetSocketAddress a) {

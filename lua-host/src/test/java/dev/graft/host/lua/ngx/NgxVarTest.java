@@ -75,10 +75,12 @@ class NgxVarTest {
     }
 
     @Test
-    void hostIsLowerCasedWithoutPortElseServerAddress() {
+    void hostIsLowerCasedWithoutPortElseTheEmptyServerName() {
         assertThat(var("host")).isEqualTo("www.example.test");
         ex = exchange("GET", "/");
-        assertThat(var("host")).isEqualTo("127.0.0.1");
+        assertThat(var("host")).isEqualTo("");
+        ex = exchange("GET", "/", "Host", "Trailing.Dot.TEST.:8080");
+        assertThat(var("host")).isEqualTo("trailing.dot.test");
         ex = exchange("GET", "/", "Host", "[::1]:80");
         assertThat(var("host")).isEqualTo("[::1]");
     }
