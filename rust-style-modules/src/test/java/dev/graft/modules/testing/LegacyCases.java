@@ -32,7 +32,11 @@ public final class LegacyCases {
     private static final Set<String> STAGE_HEADERS = Set.of("content-type", "www-authenticate",
             "access-control-allow-origin", "access-control-allow-credentials", "access-control-allow-methods",
             "access-control-allow-headers", "access-control-max-age", "access-control-expose-headers", "vary",
-            "set-cookie", "retry-after", "cache-control");
+            "set-cookie", "retry-after", "cache-control",
+            // redirects, cache, headers (the security headers and the names its cases set)
+            "location", "x-cache-key", "x-edge-key", "strict-transport-security", "x-content-type-options",
+            "x-frame-options", "content-security-policy", "referrer-policy", "x-powered-by", "x-empty", "x-a",
+            "x-big", "x-origin-note", "x-served-by", "x-ok", "x-bad", "x-dup");
 
     /** Request headers nginx adds or rewrites on the way to the origin. */
     private static final Set<String> NGINX_HEADERS = Set.of("host", "x-forwarded-for", "x-forwarded-proto",
