@@ -10,6 +10,7 @@ import dev.graft.host.admin.AdminRoute;
 import dev.graft.host.admin.AdminRouter;
 import dev.graft.host.admin.AdminServer;
 import dev.graft.host.admin.MicrometerGraftMetrics;
+import dev.graft.host.bridge.BridgePipelines;
 import dev.graft.host.admin.StatusReport;
 import dev.graft.host.config.ConfigError;
 import dev.graft.host.config.ConfigResult;
@@ -173,7 +174,7 @@ public final class GraftServer implements AutoCloseable {
         ProxyServer proxy = null;
         EventLoopGroup adminGroup = null;
         try {
-            proxy = startProxy(effective, LuaPipelines.factory(effective, dicts, options.clock(), metrics), metrics);
+            proxy = startProxy(effective, pipelines(effective, dicts, options.clock(), metrics), metrics);
             InetSocketAddress proxyAddress = new InetSocketAddress(listen.host(), proxy.port());
             adminGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             GraftServer server = new GraftServer(options, config, effective, metrics, dicts, proxy, proxyAddress, adminGroup);
@@ -195,6 +196,19 @@ public final class GraftServer implements AutoCloseable {
             }
             metrics.close();
             throw e;
+        }
+    }
+
+    /**
+     * The pipelines of a config generation: the Lua driver with Java-backed handlers for the
+     * modules the rollout serves from Java, and the native path ({@link BridgePipelines}).
+     */
+    private static PipelineFactory pipelines(GraftConfig config, SharedDicts dicts, Clock clock,
+                                             MicrometerGraftMetrics metrics) {
+        try {
+            return BridgePipelines.factory(config, dicts, clock, metrics);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw new StartFailed(e.getMessage(), e);
         }
     }
 
@@ -244,7 +258,7 @@ public final class GraftServer implements AutoCloseable {
         }
         GraftConfig effective = withListen(next, running.listen());
         try {
-            proxy.reload(effective, LuaPipelines.factory(effective, sharedDicts, options.clock(), metrics), metrics);
+            proxy.reload(effective, pipelines(effective, sharedDicts, options.clock(), metrics), metrics);
         } catch (StartFailed | IllegalStateException e) {
             return new Reload.Refused(List.of(rootMessage(e)));
         }
@@ -290,12 +304,12 @@ public final class GraftServer implements AutoCloseable {
      * @return why the pipeline does not build, or empty when it does
      */
     public static Optional<String> checkLua(GraftConfig config) {
-        return LuaPipelines.check(requireNonNull(config, "config"));
+        return BridgePipelines.check(requireNonNull(config, "config"));
     }
 
     private static GraftConfig withListen(GraftConfig c, Listener listen) {
         return new GraftConfig(listen, c.admin(), c.scripts(), c.pipeline(), c.upstreams(), c.customers(),
-                c.sharedDicts(), c.limits(), c.raw(), c.defaultUpstream(), c.luaInstructionBudget());
+                c.sharedDicts(), c.limits(), c.raw(), c.defaultUpstream(), c.luaInstructionBudget(), c.rollout());
     }
 
     private static String rootMessage(Throwable e) {

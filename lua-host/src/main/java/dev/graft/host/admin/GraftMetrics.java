@@ -22,6 +22,22 @@ public interface GraftMetrics {
     /** A Lua stage ran out of its instruction budget. */
     void budgetStop(String module);
 
+    /**
+     * A Java stage handed a request's stage to its Lua handler: the module returned
+     * {@code Outcome.Fallback(reason)}, or {@code reason} is {@code exception} (it threw) or
+     * {@code bad_outcome} (an outcome its phase cannot have).
+     */
+    default void stageFallback(String module, String reason) {}
+
+    /** A Java stage threw; the host contained it and ran the Lua handler (also counted as a fallback). */
+    default void stageException(String module) {}
+
+    /** The host called into a Lua VM (one driver phase call, or one Lua stage on the native path). */
+    default void luaEntry() {}
+
+    /** A request ran on the native Java pipeline (no Lua driver). */
+    default void nativeRequest() {}
+
     /** Metrics that record nothing, for tests and tools. */
     GraftMetrics NONE = new GraftMetrics() {
         @Override public void requestServed(String customer, int status) {}

@@ -22,7 +22,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Meters: {@code graft_requests_total{customer,status}},
  * {@code graft_upstream_latency_seconds{upstream}} (a histogram),
  * {@code graft_upstream_failures_total{upstream,kind}}, {@code graft_lua_errors_total{module}},
- * {@code graft_lua_budget_stops_total{module}}, plus the JVM basics.
+ * {@code graft_lua_budget_stops_total{module}}, {@code graft_stage_fallbacks_total{module,reason}},
+ * {@code graft_stage_exceptions_total{module}}, {@code graft_lua_entries_total},
+ * {@code graft_native_requests_total}, plus the JVM basics.
  */
 public final class MicrometerGraftMetrics implements GraftMetrics, AutoCloseable {
 
@@ -33,6 +35,10 @@ public final class MicrometerGraftMetrics implements GraftMetrics, AutoCloseable
     private final ConcurrentHashMap<FailureKey, Counter> failures = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> luaErrors = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> budgetStops = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<FallbackKey, Counter> fallbacks = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> stageExceptions = new ConcurrentHashMap<>();
+    private final Counter luaEntries;
+    private final Counter nativeRequests;
 
     /** Fixed histogram buckets: few enough to keep a scrape small, spread over what origins do. */
     private static final Duration[] LATENCY_BUCKETS = {
@@ -46,6 +52,8 @@ public final class MicrometerGraftMetrics implements GraftMetrics, AutoCloseable
 
     private record FailureKey(String upstream, String kind) {}
 
+    private record FallbackKey(String module, String reason) {}
+
     public MicrometerGraftMetrics() {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
@@ -54,6 +62,12 @@ public final class MicrometerGraftMetrics implements GraftMetrics, AutoCloseable
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         gc.bindTo(registry);
+        luaEntries = Counter.builder("graft.lua.entries")
+                .description("Calls from the host into a Lua VM (driver phases, Lua stages on the native path)")
+                .register(registry);
+        nativeRequests = Counter.builder("graft.native.requests")
+                .description("Requests whose pipeline ran in Java without the Lua driver")
+                .register(registry);
     }
 
     /** The registry, for the admin listener's scrape. */
@@ -107,6 +121,33 @@ public final class MicrometerGraftMetrics implements GraftMetrics, AutoCloseable
                 .description("Lua stages stopped by their instruction budget")
                 .tag("module", m)
                 .register(registry)).increment();
+    }
+
+    @Override
+    public void stageFallback(String module, String reason) {
+        fallbacks.computeIfAbsent(new FallbackKey(tag(module), tag(reason)), k -> Counter.builder("graft.stage.fallbacks")
+                .description("Java stages handed to their Lua handler, by module and reason")
+                .tag("module", k.module())
+                .tag("reason", k.reason())
+                .register(registry)).increment();
+    }
+
+    @Override
+    public void stageException(String module) {
+        stageExceptions.computeIfAbsent(tag(module), m -> Counter.builder("graft.stage.exceptions")
+                .description("Java stages that threw; contained, the Lua handler ran instead")
+                .tag("module", m)
+                .register(registry)).increment();
+    }
+
+    @Override
+    public void luaEntry() {
+        luaEntries.increment();
+    }
+
+    @Override
+    public void nativeRequest() {
+        nativeRequests.increment();
     }
 
     @Override

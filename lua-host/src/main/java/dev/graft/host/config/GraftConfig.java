@@ -22,6 +22,7 @@ import java.util.Map;
  *                        ({@code $graft_upstream}'s initial value)
  * @param luaInstructionBudget how many Lua VM instructions one stage call may run before the
  *                        host stops it (a runaway loop becomes a contained 500)
+ * @param rollout      which side (Lua or Java) serves each module, per customer
  */
 public record GraftConfig(
         Listener listen,
@@ -34,7 +35,8 @@ public record GraftConfig(
         Limits limits,
         ObjectNode raw,
         String defaultUpstream,
-        long luaInstructionBudget) {
+        long luaInstructionBudget,
+        Rollout rollout) {
 
     /** Instructions per stage call when the config does not say: generous for real stages. */
     public static final long DEFAULT_LUA_INSTRUCTION_BUDGET = 1_000_000;
@@ -44,6 +46,30 @@ public record GraftConfig(
         upstreams = Map.copyOf(upstreams);
         customers = Map.copyOf(customers);
         sharedDicts = Map.copyOf(sharedDicts);
+        java.util.Objects.requireNonNull(rollout, "rollout");
+    }
+
+    /** The form without a rollout section: every module is served by Lua. */
+    public GraftConfig(
+            Listener listen,
+            AdminConfig admin,
+            Path scripts,
+            List<PipelineStage> pipeline,
+            Map<String, UpstreamConfig> upstreams,
+            Map<String, CustomerConfig> customers,
+            Map<String, Long> sharedDicts,
+            Limits limits,
+            ObjectNode raw,
+            String defaultUpstream,
+            long luaInstructionBudget) {
+        this(listen, admin, scripts, pipeline, upstreams, customers, sharedDicts, limits, raw, defaultUpstream,
+                luaInstructionBudget, Rollout.ALL_LUA);
+    }
+
+    /** This config with another rollout (tests, and the admin's rollout changes later). */
+    public GraftConfig withRollout(Rollout next) {
+        return new GraftConfig(listen, admin, scripts, pipeline, upstreams, customers, sharedDicts, limits, raw,
+                defaultUpstream, luaInstructionBudget, next);
     }
 
     /**

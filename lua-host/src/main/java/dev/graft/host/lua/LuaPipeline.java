@@ -208,6 +208,7 @@ public final class LuaPipeline implements RequestPipeline {
     /** Runs the driver for one phase of {@code ex}. */
     private CallResult runPhase(Exchange ex, Phase phase) {
         beforeCall.run();
+        metrics.luaEntry();
         return vm.call(ex, phase, run, PHASE_ARGS[phase.ordinal()]);
     }
 

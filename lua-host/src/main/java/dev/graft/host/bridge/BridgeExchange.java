@@ -1,0 +1,385 @@
+package dev.graft.host.bridge;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.graft.bridge.CtxKey;
+import dev.graft.bridge.HeaderFields;
+import dev.graft.bridge.RequestView;
+import dev.graft.bridge.ResponseView;
+import dev.graft.bridge.StageExchange;
+import dev.graft.bridge.shared.SharedDict;
+import dev.graft.host.exchange.Exchange;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link StageExchange} a Java stage gets: typed views over the request's one
+ * {@link Exchange}, the object Lua's {@code ngx} views read as well, so nothing is copied.
+ * {@code ngx.ctx} values go through {@link CtxValues}: to and from the Lua table when the
+ * request's context is one (the Lua driver runs, or a Lua stage ran), else a {@link JavaCtx}.
+ * Log lines go where {@code ngx.log}'s go, in its form.
+ *
+ * <p>One per stage call; confined to the exchange's event loop.
+ */
+final class BridgeExchange implements StageExchange {
+
+    private static final Logger LOG = LoggerFactory.getLogger("graft.lua");
+
+    private final Exchange ex;
+    private final String customer;
+    private final LoopServices services;
+    private final Request request;
+    private final Response response;
+
+    BridgeExchange(Exchange ex, String customer, LoopServices services) {
+        this.ex = requireNonNull(ex, "ex");
+        this.customer = requireNonNull(customer, "customer");
+        this.services = requireNonNull(services, "services");
+        this.request = new Request();
+        this.response = new Response();
+    }
+
+    @Override
+    public String requestId() {
+        return ex.requestId();
+    }
+
+    @Override
+    public String customer() {
+        return customer;
+    }
+
+    @Override
+    public String remoteAddress() {
+        return ip(ex.remote());
+    }
+
+    @Override
+    public RequestView request() {
+        return request;
+    }
+
+    @Override
+    public ResponseView response() {
+        return response;
+    }
+
+    @Override
+    public String upstream() {
+        return ex.upstream().orElse(services.defaultUpstream());
+    }
+
+    @Override
+    public void upstream(String name) {
+        ex.upstream(requireNonNull(name, "name"));
+    }
+
+    @Override
+    public Optional<String> variable(String name) {
+        requireNonNull(name, "name");
+        String n = name.toLowerCase(Locale.ROOT);
+        return switch (n) {
+            case "uri", "document_uri" -> Optional.of(ex.uri());
+            case "request_uri" -> Optional.of(ex.requestUri());
+            case "args", "query_string" -> ex.args();
+            case "is_args" -> Optional.of(ex.args().isPresent() ? "?" : "");
+            case "host" -> Optional.of(host(ex));
+            case "scheme" -> Optional.of(ex.scheme());
+            case "https" -> Optional.of("https".equals(ex.scheme()) ? "on" : "");
+            case "server_protocol" -> Optional.of(ex.version().text());
+            case "request_method" -> Optional.of(ex.method());
+            case "remote_addr" -> Optional.of(ip(ex.remote()));
+            case "remote_port" -> Optional.of(Integer.toString(ex.remote().getPort()));
+            case "server_addr" -> Optional.of(ip(ex.local()));
+            case "server_port" -> Optional.of(Integer.toString(ex.local().getPort()));
+            case "request_id" -> Optional.of(ex.requestId());
+            case "status" -> Optional.of(String.format(Locale.ROOT, "%03d", ex.status()));
+            case "content_type" -> Optional.ofNullable(ex.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE));
+            case "content_length" -> Optional.ofNullable(ex.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH));
+            case "graft_upstream" -> Optional.of(upstream()).filter(s -> !s.isEmpty());
+            case "graft_content" -> Optional.of(ex.variables().getOrDefault("graft_content", ""));
+            default -> {
+                if (n.startsWith("http_")) {
+                    yield header(n.substring(5));
+                }
+                if (n.startsWith("cookie_")) {
+                    yield cookie(ex, name.substring(7));
+                }
+                if (n.startsWith("arg_")) {
+                    yield rawArg(ex, n.substring(4));
+                }
+                yield Optional.ofNullable(ex.variables().get(n));
+            }
+        };
+    }
+
+    private Optional<String> header(String suffix) {
+        String headerName = suffix.replace('_', '-');
+        List<String> all = ex.requestHeaders().getAll(headerName);
+        if (all.isEmpty()) {
+            return Optional.empty();
+        }
+        // nginx joins these two when they repeat; every other header reads as its first value
+        if (all.size() > 1 && (suffix.equals("cookie") || suffix.equals("x_forwarded_for"))) {
+            return Optional.of(String.join(suffix.equals("cookie") ? "; " : ", ", all));
+        }
+        return Optional.of(all.get(0));
+    }
+
+    @Override
+    public void variable(String name, String value) {
+        requireNonNull(name, "name");
+        requireNonNull(value, "value");
+        String n = name.toLowerCase(Locale.ROOT);
+        switch (n) {
+            case "args" -> ex.args(value);
+            case "graft_upstream" -> ex.upstream(value);
+            case "graft_content" -> ex.variables().put("graft_content", value);
+            default -> {
+                if (n.startsWith("http_") || n.startsWith("arg_") || n.startsWith("cookie_") || isBuiltin(n)) {
+                    throw new IllegalArgumentException("name: \"" + n + "\" (expected: a changeable variable)");
+                }
+                ex.variables().put(n, value);
+            }
+        }
+    }
+
+    private static boolean isBuiltin(String n) {
+        return switch (n) {
+            case "uri", "document_uri", "request_uri", "query_string", "is_args", "host", "scheme", "https",
+                 "server_protocol", "request_method", "remote_addr", "remote_port", "binary_remote_addr",
+                 "server_addr", "server_port", "request_id", "request_time", "msec", "status", "content_type",
+                 "content_length", "request_body" -> true;
+            default -> false;
+        };
+    }
+
+    @Override
+    public <T> Optional<T> get(CtxKey<T> key) {
+        requireNonNull(key, "key");
+        return switch (ex.luaCtx()) {
+            case LuaTable t -> CtxValues.fromLua(key.type(), t.rawget(key.name()));
+            case JavaCtx j -> j.get(key);
+            case null, default -> Optional.empty();
+        };
+    }
+
+    @Override
+    public <T> void put(CtxKey<T> key, T value) {
+        requireNonNull(key, "key");
+        requireNonNull(value, "value");
+        switch (ex.luaCtx()) {
+            case LuaTable t -> t.rawset(key.name(), CtxValues.toLua(key.type(), value));
+            case JavaCtx j -> j.put(key, value);
+            case null, default -> {
+                JavaCtx j = new JavaCtx();
+                j.put(key, value);
+                ex.luaCtx(j);
+            }
+        }
+    }
+
+    @Override
+    public void remove(CtxKey<?> key) {
+        requireNonNull(key, "key");
+        switch (ex.luaCtx()) {
+            case LuaTable t -> t.rawset(key.name(), LuaValue.NIL);
+            case JavaCtx j -> j.remove(key);
+            case null, default -> { }
+        }
+    }
+
+    @Override
+    public Optional<SharedDict> shared(String name) {
+        return services.dicts().get(requireNonNull(name, "name"));
+    }
+
+    @Override
+    public Clock clock() {
+        return services.clock();
+    }
+
+    @Override
+    public RandomGenerator random() {
+        return services.random();
+    }
+
+    @Override
+    public void log(LogLevel level, String message) {
+        requireNonNull(level, "level");
+        requireNonNull(message, "message");
+        String phase = ex.phase().luaName();
+        switch (level) {
+            case STDERR, EMERG, ALERT, CRIT, ERR -> LOG.error("[{}] {}: {}", ex.requestId(), phase, message);
+            case WARN -> LOG.warn("[{}] {}: {}", ex.requestId(), phase, message);
+            case NOTICE, INFO -> LOG.info("[{}] {}: {}", ex.requestId(), phase, message);
+            case DEBUG -> LOG.debug("[{}] {}: {}", ex.requestId(), phase, message);
+        }
+    }
+
+    // --- views
+
+    private final class Request implements RequestView {
+        private final ExchangeHeaders headers = new ExchangeHeaders(ex.requestHeaders(), false);
+
+        @Override public String method() { return ex.method(); }
+        @Override public void method(String method) { ex.method(requireNonNull(method, "method")); }
+        @Override public String requestUri() { return ex.requestUri(); }
+        @Override public String uri() { return ex.uri(); }
+        @Override public void uri(String uri) { ex.uri(requireNonNull(uri, "uri")); }
+        @Override public Optional<String> args() { return ex.args(); }
+        @Override public void args(String args) { ex.args(requireNonNull(args, "args")); }
+        @Override public List<String> arg(String name) { return decodedArg(ex.args().orElse(""), name); }
+        @Override public HeaderFields headers() { return headers; }
+        @Override public Optional<String> cookie(String name) { return BridgeExchange.cookie(ex, name); }
+        @Override public Optional<byte[]> body() { return ex.body(); }
+        @Override public String host() { return BridgeExchange.host(ex); }
+        @Override public String scheme() { return ex.scheme(); }
+        @Override public String protocol() { return ex.version().text(); }
+    }
+
+    private final class Response implements ResponseView {
+        private final ExchangeHeaders headers = new ExchangeHeaders(ex.responseHeaders(), true);
+
+        @Override public int status() { return ex.status(); }
+        @Override public void status(int status) { ex.status(status); }
+        @Override public HeaderFields headers() { return headers; }
+    }
+
+    // --- the same readings as ngx.var's (NgxVar), on Java strings
+
+    static String ip(InetSocketAddress a) {
+        InetAddress addr = a.getAddress();
+        return addr == null ? a.getHostString() : addr.getHostAddress();
+    }
+
+    /** nginx's $host: the Host header lower-cased without its port, else the server address. */
+    static String host(Exchange ex) {
+        String h = ex.requestHeaders().get(HttpHeaderNames.HOST);
+        if (h == null || h.isEmpty()) {
+            return ip(ex.local());
+        }
+        int end = h.length();
+        if (h.charAt(0) == '[') {
+            int close = h.indexOf(']');
+            end = close < 0 ? end : close + 1;
+        } else {
+            int colon = h.indexOf(':');
+            if (colon >= 0) {
+                end = colon;
+            }
+        }
+        if (end > 0 && h.charAt(end - 1) == '.') {
+            end--;
+        }
+        StringBuilder b = new StringBuilder(end);
+        for (int i = 0; i < end; i++) {
+            char c = h.charAt(i);
+            b.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
+        }
+        return b.toString();
+    }
+
+    /** nginx's $cookie_NAME: the value of the first cookie named NAME (exact case). */
+    static Optional<String> cookie(Exchange ex, String name) {
+        for (String header : ex.requestHeaders().getAll(HttpHeaderNames.COOKIE)) {
+            int n = header.length();
+            int i = 0;
+            while (i < n) {
+                while (i < n && (header.charAt(i) == ' ' || header.charAt(i) == ';' || header.charAt(i) == ',')) {
+                    i++;
+                }
+                int end = i;
+                while (end < n && header.charAt(end) != ';' && header.charAt(end) != ',') {
+                    end++;
+                }
+                int eq = header.indexOf('=', i);
+                if (eq > i && eq < end && eq - i == name.length() && header.startsWith(name, i)) {
+                    return Optional.of(header.substring(eq + 1, end));
+                }
+                i = end + 1;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** nginx's $arg_NAME: the raw value of the first arg named NAME, any case. */
+    private static Optional<String> rawArg(Exchange ex, String name) {
+        String args = ex.args().orElse(null);
+        if (args == null) {
+            return Optional.empty();
+        }
+        int n = args.length();
+        int i = 0;
+        while (i < n) {
+            int amp = args.indexOf('&', i);
+            if (amp < 0) {
+                amp = n;
+            }
+            int eq = args.indexOf('=', i);
+            int keyEnd = eq >= 0 && eq < amp ? eq : amp;
+            if (keyEnd - i == name.length() && args.regionMatches(true, i, name, 0, name.length())) {
+                return Optional.of(keyEnd == amp ? "" : args.substring(keyEnd + 1, amp));
+            }
+            i = amp + 1;
+        }
+        return Optional.empty();
+    }
+
+    /** The decoded values of {@code name} as ngx.req.get_uri_args gives them, bytes as Latin-1 chars. */
+    static List<String> decodedArg(String args, String name) {
+        List<String> out = new ArrayList<>(1);
+        int n = args.length();
+        int i = 0;
+        while (i < n) {
+            int amp = args.indexOf('&', i);
+            if (amp < 0) {
+                amp = n;
+            }
+            if (amp > i) {
+                int eq = args.indexOf('=', i);
+                int keyEnd = eq >= 0 && eq < amp ? eq : amp;
+                if (keyEnd > i && unescape(args, i, keyEnd).equals(name)) {
+                    out.add(keyEnd == amp ? "" : unescape(args, keyEnd + 1, amp));
+                }
+            }
+            i = amp + 1;
+        }
+        return out;
+    }
+
+    private static String unescape(String s, int from, int to) {
+        StringBuilder b = new StringBuilder(to - from);
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c == '+') {
+                b.append(' ');
+            } else if (c == '%' && i + 2 < to && hex(s, i + 1) >= 0 && hex(s, i + 2) >= 0) {
+                b.append((char) (hex(s, i + 1) * 16 + hex(s, i + 2)));
+                i += 2;
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    private static int hex(String s, int i) {
+        if (i >= s.length()) {
+            return -1;
+        }
+        char c = s.charAt(i);
+        return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    }
+}

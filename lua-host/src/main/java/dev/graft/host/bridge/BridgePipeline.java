@@ -1,0 +1,99 @@
+package dev.graft.host.bridge;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.graft.host.admin.GraftMetrics;
+import dev.graft.host.exchange.Exchange;
+import dev.graft.host.exchange.RequestPipeline;
+import dev.graft.host.lua.LuaPipeline;
+import java.util.Optional;
+
+/**
+ * The pipeline of one event loop with the bridge: once per request, after resolving the
+ * customer from Host, either the {@link NativePipeline} (every stage of the customer is Java;
+ * also an unknown host, which both sides answer with the driver's 404) or the Lua driver
+ * ({@link LuaPipeline}, whose {@code require}s give Java-backed handlers for Java stages). The
+ * choice is kept on the exchange for the response phases. With no Java stage in the rollout,
+ * every request goes to the Lua driver unchanged.
+ *
+ * <p>Also tags the request with its customer ({@code graft_customer}) for the proxy's metrics.
+ */
+public final class BridgePipeline implements RequestPipeline {
+
+    /** Marks a request on the native path (upper case: invisible to ngx.var). */
+    static final String NATIVE = "GRAFT_NATIVE";
+    private static final String CUSTOMER_VARIABLE = "graft_customer";
+
+    private final LuaPipeline lua;
+    private final NativePipeline nativePipeline;
+    private final NativePlan plan;
+    private final GraftMetrics metrics;
+
+    public BridgePipeline(LuaPipeline lua, NativePipeline nativePipeline, NativePlan plan, GraftMetrics metrics) {
+        this.lua = requireNonNull(lua, "lua");
+        this.nativePipeline = requireNonNull(nativePipeline, "nativePipeline");
+        this.plan = requireNonNull(plan, "plan");
+        this.metrics = requireNonNull(metrics, "metrics");
+    }
+
+    /** The Lua side, for tests and tools. */
+    public LuaPipeline lua() {
+        return lua;
+    }
+
+    @Override
+    public boolean wantsBody(Exchange ex) {
+        return lua.wantsBody(ex);
+    }
+
+    @Override
+    public Verdict onRequest(Exchange ex) {
+        if (plan.anyJava()) {
+            Optional<String> customer = plan.customer(ex);
+            if (customer.isEmpty() || plan.natives().containsKey(customer.get())) {
+                ex.variables().put(NATIVE, "");
+                metrics.nativeRequest();
+                Verdict v = nativePipeline.onRequest(ex);
+                customer.ifPresent(c -> ex.variables().putIfAbsent(CUSTOMER_VARIABLE, c));
+                return v;
+            }
+        }
+        Verdict v = lua.onRequest(ex);
+        if (!ex.variables().containsKey(CUSTOMER_VARIABLE)) {
+            LuaPipeline.customer(ex).ifPresent(c -> ex.variables().put(CUSTOMER_VARIABLE, c));
+        }
+        return v;
+    }
+
+    private boolean isNative(Exchange ex) {
+        return ex.variables().containsKey(NATIVE);
+    }
+
+    @Override
+    public void onResponseHead(Exchange ex) {
+        if (isNative(ex)) {
+            nativePipeline.onResponseHead(ex);
+        } else {
+            lua.onResponseHead(ex);
+        }
+    }
+
+    @Override
+    public boolean filtersBody(Exchange ex) {
+        return isNative(ex) ? nativePipeline.filtersBody(ex) : lua.filtersBody(ex);
+    }
+
+    @Override
+    public byte[] onResponseBody(Exchange ex, byte[] chunk, boolean last) {
+        return isNative(ex) ? nativePipeline.onResponseBody(ex, chunk, last) : lua.onResponseBody(ex, chunk, last);
+    }
+
+    @Override
+    public void onLog(Exchange ex) {
+        if (isNative(ex)) {
+            nativePipeline.onLog(ex);
+        } else {
+            lua.onLog(ex);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.graft.host.bridge;
+
+import dev.graft.bridge.HeaderFields;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@link HeaderFields} over the exchange's own Netty headers, which Lua's
+ * {@code ngx.req.get_headers()} / {@code ngx.header} read too. For the response, an empty value
+ * removes the field, as {@code ngx.header.X = ""} does.
+ */
+final class ExchangeHeaders implements HeaderFields {
+
+    private final HttpHeaders headers;
+    private final boolean response;
+
+    ExchangeHeaders(HttpHeaders headers, boolean response) {
+        this.headers = headers;
+        this.response = response;
+    }
+
+    @Override
+    public Optional<String> first(String name) {
+        return Optional.ofNullable(headers.get(name));
+    }
+
+    @Override
+    public List<String> all(String name) {
+        return headers.getAll(name);
+    }
+
+    @Override
+    public boolean contains(String name) {
+        return headers.contains(name);
+    }
+
+    @Override
+    public void set(String name, String value) {
+        if (response && value.isEmpty()) {
+            headers.remove(name);
+        } else {
+            headers.set(name, value);
+        }
+    }
+
+    @Override
+    public void add(String name, String value) {
+        if (!(response && value.isEmpty())) {
+            headers.add(name, value);
+        }
+    }
+
+    @Override
+    public void remove(String name) {
+        headers.remove(name);
+    }
+
+    @Override
+    public List<String> names() {
+        Set<String> names = new LinkedHashSet<>();
+        for (Map.Entry<String, String> e : headers) {
+            names.add(e.getKey().toLowerCase(Locale.ROOT));
+        }
+        return List.copyOf(new ArrayList<>(names));
+    }
+}

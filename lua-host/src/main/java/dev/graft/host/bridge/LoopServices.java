@@ -1,0 +1,30 @@
+package dev.graft.host.bridge;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.graft.bridge.shared.SharedDicts;
+import dev.graft.host.admin.GraftMetrics;
+import java.time.Clock;
+import java.util.random.RandomGenerator;
+
+/**
+ * What Java stages of one event loop share with that loop's Lua VM: the shared dicts, the
+ * clock that {@code ngx.now()} reads (the VM's cached time), randomness, the default upstream,
+ * and the metrics. Confined to its event loop, like the VM.
+ *
+ * @param dicts           the process's {@code ngx.shared} dictionaries
+ * @param clock           {@code ngx.now()}'s clock: the VM's time cache
+ * @param random          this loop's randomness
+ * @param defaultUpstream {@code $graft_upstream} before a stage sets it ("" for none)
+ * @param metrics         where fallbacks, exceptions and Lua entries are counted
+ */
+public record LoopServices(SharedDicts dicts, Clock clock, RandomGenerator random, String defaultUpstream,
+                           GraftMetrics metrics) {
+    public LoopServices {
+        requireNonNull(dicts, "dicts");
+        requireNonNull(clock, "clock");
+        requireNonNull(random, "random");
+        requireNonNull(defaultUpstream, "defaultUpstream");
+        requireNonNull(metrics, "metrics");
+    }
+}

@@ -1,0 +1,375 @@
+package dev.graft.host.bridge;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.graft.bridge.BodyChunk;
+import dev.graft.bridge.CtxKey;
+import dev.graft.bridge.CtxKeys;
+import dev.graft.bridge.CtxType;
+import dev.graft.bridge.Phase;
+import dev.graft.host.exchange.Exchange;
+import dev.graft.host.exchange.RequestPipeline;
+import dev.graft.host.lua.CallResult;
+import dev.graft.host.lua.LuaVm;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.util.List;
+import java.util.Optional;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pipeline in Java, for requests whose customer has every stage served by Java: what
+ * legacy-scripts/pipeline.lua does (customer from Host, then each phase's stages in pipeline
+ * order, only modules with settings for the customer), with LuaPipeline's rules for how a phase
+ * ends, without entering the Lua VM.
+ *
+ * <p>A stage that falls back (or throws, or returns an outcome its phase cannot have) is run by
+ * its Lua handler: the host enters the VM for that one stage. That costs one VM call plus,
+ * the first time in the request, converting the Java-side context into the {@code ngx.ctx}
+ * table (each entry once); later Java stages then read and write that table. A Lua error there
+ * ends the request with a 500, as in the driver: a security stage is never skipped.
+ */
+public final class NativePipeline implements RequestPipeline {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NativePipeline.class);
+    private static final int MAX_JUMPS = 10;
+    /** The driver's ngx.ctx.request_start: ngx.now() when the customer was resolved. */
+    static final CtxKey<Double> REQUEST_START = CtxKey.of("request_start", CtxType.NUM);
+    /** A response replaced by a header_filter exit (upper case: invisible to ngx.var). */
+    private static final String REPLACED_BODY = "GRAFT_NATIVE_REPLACED_BODY";
+    private static final byte[] EMPTY = new byte[0];
+
+    private final NativePlan plan;
+    private final LoopServices services;
+    private final LuaVm vm;
+    private final JavaHandlers handlers;
+    private final LuaValue driverConfig;
+    private final Runnable refreshTime;
+
+    /**
+     * @param vm           this loop's VM, entered only for a stage that Java hands back
+     * @param handlers     the VM's Java-backed handlers, which keep the Lua handler tables
+     * @param driverConfig the config table the driver's init got (each stage's Lua conf is in it)
+     * @param refreshTime  refreshes the time cache that ngx.now and {@code services.clock()} read
+     */
+    public NativePipeline(NativePlan plan, LoopServices services, LuaVm vm, JavaHandlers handlers,
+            LuaValue driverConfig, Runnable refreshTime) {
+        this.plan = requireNonNull(plan, "plan");
+        this.services = requireNonNull(services, "services");
+        this.vm = requireNonNull(vm, "vm");
+        this.handlers = requireNonNull(handlers, "handlers");
+        this.driverConfig = requireNonNull(driverConfig, "driverConfig");
+        this.refreshTime = requireNonNull(refreshTime, "refreshTime");
+    }
+
+    @Override
+    public boolean wantsBody(Exchange ex) {
+        return false; // the bridge asks the Lua pipeline, which knows the config's reads_body stages
+    }
+
+    private enum Next { CONTINUE, RESPOND, JUMP }
+
+    @Override
+    public Verdict onRequest(Exchange ex) {
+        if (ex.upstream().isEmpty() && !services.defaultUpstream().isEmpty()) {
+            ex.upstream(services.defaultUpstream());
+        }
+        refreshTime.run();
+        Optional<String> resolved = plan.customer(ex);
+        if (resolved.isEmpty() || !plan.natives().containsKey(resolved.get())) {
+            ExitResponses.page(ex, 404); // the driver's ngx.exit(404) for an unknown host
+            return Verdict.RESPOND;
+        }
+        String customer = resolved.get();
+        JavaCtx ctx = new JavaCtx();
+        ctx.put(CtxKeys.CUSTOMER, customer);
+        ctx.put(REQUEST_START, services.clock().millis() / 1000.0);
+        ex.luaCtx(ctx);
+        NativePlan.CustomerPlan cp = plan.natives().get(customer);
+        int jumps = 0;
+        Next next;
+        while ((next = requestPhase(ex, customer, cp, Phase.REWRITE)) == Next.JUMP) {
+            if (++jumps > MAX_JUMPS) {
+                LOG.error("[{}] rewrite or internal redirection cycle while processing \"{}\"", ex.requestId(), ex.uri());
+                ExitResponses.page(ex, 500);
+                return Verdict.RESPOND;
+            }
+        }
+        if (next == Next.RESPOND) {
+            return Verdict.RESPOND;
+        }
+        if (requestPhase(ex, customer, cp, Phase.ACCESS) != Next.CONTINUE) {
+            return Verdict.RESPOND;
+        }
+        String content = ex.variables().get("graft_content");
+        if (content != null && !content.isEmpty()) {
+            requestPhase(ex, customer, cp, Phase.CONTENT);
+            if (ex.status() == 0) {
+                ex.status(200);
+            }
+            return Verdict.RESPOND;
+        }
+        return Verdict.PROXY;
+    }
+
+    private Next requestPhase(Exchange ex, String customer, NativePlan.CustomerPlan cp, Phase phase) {
+        refreshTime.run();
+        ex.phase(phase);
+        for (NativePlan.Step step : cp.steps(phase)) {
+            BridgeExchange sx = new BridgeExchange(ex, customer, services);
+            Next next = switch (StageCall.run(step.stage(), step.config(), phase, sx, null, services.metrics())) {
+                case StageCall.Result.Continue c -> ex.output().size() > 0 ? Next.RESPOND : Next.CONTINUE;
+                case StageCall.Result.Exit x -> {
+                    ExitResponses.respond(ex, x.exit());
+                    yield Next.RESPOND;
+                }
+                case StageCall.Result.ToLua t -> luaRequestStage(ex, customer, step.module(), phase);
+            };
+            if (next != Next.CONTINUE) {
+                return next;
+            }
+        }
+        return Next.CONTINUE;
+    }
+
+    /** Runs one stage's Lua handler (a fallback) in a request phase, with LuaPipeline's rules. */
+    private Next luaRequestStage(Exchange ex, String customer, String module, Phase phase) {
+        CallResult r = luaStage(ex, customer, module, phase);
+        return switch (r) {
+            case CallResult.Returned x -> ex.output().size() > 0 ? Next.RESPOND : Next.CONTINUE;
+            case CallResult.Jumped x -> Next.JUMP;
+            case CallResult.Exited x -> exited(ex, x.status());
+            case CallResult.Failed x -> {
+                services.metrics().luaError(module);
+                LOG.error("[{}] lua error in {} (module {}): {}", ex.requestId(), phase.luaName(), module, x.message());
+                ExitResponses.internalError(ex);
+                yield Next.RESPOND;
+            }
+            case CallResult.BudgetStopped x -> {
+                services.metrics().budgetStop(module);
+                LOG.error("[{}] lua instruction budget exhausted in {} (module {}) at {}", ex.requestId(),
+                        phase.luaName(), module, x.location());
+                ExitResponses.internalError(ex);
+                yield Next.RESPOND;
+            }
+        };
+    }
+
+    private static Next exited(Exchange ex, int status) {
+        if (status == 0 || status == -5 || status == -2) { // OK, DECLINED, AGAIN
+            return ex.output().size() > 0 ? Next.RESPOND : Next.CONTINUE;
+        }
+        if (ex.output().size() > 0 || status == -4) { // output fixed the response; DONE
+            if (ex.status() == 0) {
+                ex.status(200);
+            }
+            return Next.RESPOND;
+        }
+        ExitResponses.page(ex, status < 0 ? 500 : status);
+        return Next.RESPOND;
+    }
+
+    /** Enters the VM for one stage: ngx.ctx becomes the Lua table (once), then handler[phase](conf). */
+    private CallResult luaStage(Exchange ex, String customer, String module, Phase phase) {
+        LuaTable handler = handlers.luaHandler(module).orElseThrow(() ->
+                new IllegalStateException("no Lua handler loaded for " + module));
+        if (ex.luaCtx() instanceof JavaCtx j) {
+            ex.luaCtx(j.toLua());
+        }
+        LuaValue conf = driverConfig.get("customers").get(customer).get("modules").get(module);
+        refreshTime.run();
+        services.metrics().luaEntry();
+        return vm.call(ex, phase, handler.rawget(phase.luaName()), conf);
+    }
+
+    private static Optional<String> customerOf(Exchange ex) {
+        return switch (ex.luaCtx()) {
+            case JavaCtx j -> j.get(CtxKeys.CUSTOMER);
+            case LuaTable t -> t.rawget("customer").isstring() ? Optional.of(t.rawget("customer").tojstring())
+                    : Optional.empty();
+            case null, default -> Optional.empty();
+        };
+    }
+
+    private Optional<NativePlan.CustomerPlan> planOf(Exchange ex, Optional<String> customer) {
+        return customer.map(c -> plan.natives().get(c));
+    }
+
+    @Override
+    public void onResponseHead(Exchange ex) {
+        Optional<String> customer = customerOf(ex);
+        Optional<NativePlan.CustomerPlan> cp = planOf(ex, customer);
+        if (cp.isEmpty()) {
+            return; // refused before (unknown host): nothing to filter, as in the driver
+        }
+        refreshTime.run();
+        ex.phase(Phase.HEADER_FILTER);
+        int exitStatus = Integer.MIN_VALUE;
+        for (NativePlan.Step step : cp.get().steps(Phase.HEADER_FILTER)) {
+            BridgeExchange sx = new BridgeExchange(ex, customer.get(), services);
+            switch (StageCall.run(step.stage(), step.config(), Phase.HEADER_FILTER, sx, null, services.metrics())) {
+                case StageCall.Result.Continue c -> { }
+                case StageCall.Result.Exit x -> {
+                    ExitResponses.headers(ex, x.exit());
+                    exitStatus = x.exit().status();
+                }
+                case StageCall.Result.ToLua t -> {
+                    CallResult r = luaStage(ex, customer.get(), step.module(), Phase.HEADER_FILTER);
+                    if (vm.scope().exited()) {
+                        exitStatus = vm.scope().exitStatus();
+                    }
+                    if (filterFailed(ex, Phase.HEADER_FILTER, step.module(), r)) {
+                        break; // as a Lua error ends the driver's loop over the phase
+                    }
+                }
+            }
+        }
+        if (exitStatus >= 300 || exitStatus == -1) {
+            replaceWithPage(ex, exitStatus < 0 ? 500 : exitStatus);
+        } else if (exitStatus >= 200) {
+            ex.status(exitStatus);
+        }
+    }
+
+    /** The response becomes nginx's page for {@code status}; body_filter swaps the body (LuaPipeline). */
+    private static void replaceWithPage(Exchange ex, int status) {
+        ex.status(status);
+        HttpHeaders h = ex.responseHeaders();
+        h.remove(HttpHeaderNames.CONTENT_LENGTH);
+        h.remove(HttpHeaderNames.CONTENT_ENCODING);
+        h.remove(HttpHeaderNames.ETAG);
+        h.remove(HttpHeaderNames.LAST_MODIFIED);
+        h.set(HttpHeaderNames.CONTENT_TYPE, "text/html");
+        ex.variables().put(REPLACED_BODY, Integer.toString(status));
+    }
+
+    @Override
+    public boolean filtersBody(Exchange ex) {
+        return ex.variables().containsKey(REPLACED_BODY)
+                || planOf(ex, customerOf(ex)).map(NativePlan.CustomerPlan::filtersBody).orElse(false);
+    }
+
+    @Override
+    public byte[] onResponseBody(Exchange ex, byte[] chunk, boolean last) {
+        if (!ex.headersSent()) {
+            ex.markHeadersSent();
+        }
+        String replaced = ex.variables().get(REPLACED_BODY);
+        if (replaced != null) {
+            if (replaced.isEmpty()) {
+                return EMPTY;
+            }
+            ex.variables().put(REPLACED_BODY, "");
+            chunk = dev.graft.host.lua.ngx.ErrorPages.page(Integer.parseInt(replaced));
+            last = true;
+        }
+        Optional<String> customer = customerOf(ex);
+        Optional<NativePlan.CustomerPlan> cp = planOf(ex, customer);
+        if (cp.isEmpty()) {
+            return chunk;
+        }
+        ex.phase(Phase.BODY_FILTER);
+        Chunk holder = new Chunk(chunk, last);
+        for (NativePlan.Step step : cp.get().steps(Phase.BODY_FILTER)) {
+            BridgeExchange sx = new BridgeExchange(ex, customer.get(), services);
+            if (StageCall.run(step.stage(), step.config(), Phase.BODY_FILTER, sx, holder, services.metrics())
+                    instanceof StageCall.Result.ToLua) {
+                vm.scope().bodyChunk(LuaString.valueUsing(holder.bytes), holder.last);
+                CallResult r = luaStage(ex, customer.get(), step.module(), Phase.BODY_FILTER);
+                LuaValue out = vm.scope().bodyChunk();
+                boolean eof = vm.scope().bodyEof();
+                vm.scope().bodyChunk(LuaValue.NIL, false);
+                if (filterFailed(ex, Phase.BODY_FILTER, step.module(), r)) {
+                    break;
+                }
+                if (out.isstring()) {
+                    LuaString s = out.checkstring();
+                    holder.bytes = java.util.Arrays.copyOfRange(s.m_bytes, s.m_offset, s.m_offset + s.m_length);
+                }
+                holder.last = eof;
+            }
+        }
+        return holder.bytes;
+    }
+
+    @Override
+    public void onLog(Exchange ex) {
+        Optional<String> customer = customerOf(ex);
+        Optional<NativePlan.CustomerPlan> cp = planOf(ex, customer);
+        if (cp.isEmpty()) {
+            return;
+        }
+        refreshTime.run();
+        ex.phase(Phase.LOG);
+        List<NativePlan.Step> steps = cp.get().steps(Phase.LOG);
+        for (NativePlan.Step step : steps) {
+            BridgeExchange sx = new BridgeExchange(ex, customer.get(), services);
+            if (StageCall.run(step.stage(), step.config(), Phase.LOG, sx, null, services.metrics())
+                    instanceof StageCall.Result.ToLua) {
+                if (filterFailed(ex, Phase.LOG, step.module(), luaStage(ex, customer.get(), step.module(), Phase.LOG))) {
+                    break;
+                }
+            }
+        }
+    }
+
+    private boolean filterFailed(Exchange ex, Phase phase, String module, CallResult r) {
+        switch (r) {
+            case CallResult.Failed f -> {
+                services.metrics().luaError(module);
+                LOG.error("[{}] lua error in {} (module {}): {}", ex.requestId(), phase.luaName(), module, f.message());
+                return true;
+            }
+            case CallResult.BudgetStopped b -> {
+                services.metrics().budgetStop(module);
+                LOG.error("[{}] lua instruction budget exhausted in {} (module {}) at {}", ex.requestId(),
+                        phase.luaName(), module, b.location());
+                return true;
+            }
+            case CallResult.Returned x -> {
+                return false;
+            }
+            case CallResult.Exited x -> {
+                return false;
+            }
+            case CallResult.Jumped x -> {
+                return false;
+            }
+        }
+    }
+
+    /** The body-filter chunk of the native path. */
+    private static final class Chunk implements BodyChunk {
+        byte[] bytes;
+        boolean last;
+
+        Chunk(byte[] bytes, boolean last) {
+            this.bytes = bytes;
+            this.last = last;
+        }
+
+        @Override
+        public byte[] bytes() {
+            return bytes;
+        }
+
+        @Override
+        public boolean last() {
+            return last;
+        }
+
+        @Override
+        public void replace(byte[] b) {
+            this.bytes = requireNonNull(b, "bytes");
+        }
+
+        @Override
+        public void markLast() {
+            this.last = true;
+        }
+    }
+}

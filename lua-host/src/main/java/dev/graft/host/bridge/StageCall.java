@@ -1,0 +1,101 @@
+package dev.graft.host.bridge;
+
+import dev.graft.bridge.BodyChunk;
+import dev.graft.bridge.Outcome;
+import dev.graft.bridge.Phase;
+import dev.graft.bridge.StageExchange;
+import dev.graft.bridge.StageModule;
+import dev.graft.host.admin.GraftMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls one phase of a Java stage and sorts how it ended: served by Java (continue, or an exit
+ * its phase may have), or handed to Lua (a fallback, an exception, or an outcome the phase
+ * cannot have), counting each hand-over by module and reason.
+ */
+final class StageCall {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StageCall.class);
+
+    /** The reason counted when the module threw. */
+    static final String EXCEPTION = "exception";
+    /** The reason counted when the module returned an outcome its phase cannot have. */
+    static final String BAD_OUTCOME = "bad_outcome";
+
+    private StageCall() {}
+
+    /** How the Java side of a stage ended. */
+    sealed interface Result {
+        /** Java served the stage: go on. */
+        record Continue() implements Result {}
+
+        /** Java served the stage and ends the request (or, in header_filter, replaces the response). */
+        record Exit(Outcome.Exit exit) implements Result {}
+
+        /** The Lua handler must serve this stage for this request. */
+        record ToLua(String reason) implements Result {}
+
+        Result CONTINUE = new Continue();
+    }
+
+    /**
+     * Runs {@code phase} of {@code module} with {@code config}; never throws for the module's
+     * failures ({@link RuntimeException}s and {@link StackOverflowError} are contained).
+     *
+     * @param chunk the body chunk in body_filter, else null
+     */
+    static Result run(StageModule<?> module, Object config, Phase phase, StageExchange exchange, BodyChunk chunk,
+            GraftMetrics metrics) {
+        Outcome outcome;
+        try {
+            outcome = invoke(module, config, phase, exchange, chunk);
+        } catch (RuntimeException | StackOverflowError e) {
+            metrics.stageException(module.name());
+            metrics.stageFallback(module.name(), EXCEPTION);
+            LOG.error("[{}] java stage {} threw in {}; its Lua handler serves the stage", exchange.requestId(),
+                    module.name(), phase.luaName(), e);
+            return new Result.ToLua(EXCEPTION);
+        }
+        return switch (outcome) {
+            case Outcome.Continue c -> Result.CONTINUE;
+            case Outcome.Exit x -> {
+                boolean allowed = switch (phase) {
+                    case REWRITE, ACCESS, CONTENT -> true;
+                    // as ngx.exit there: a status only, no body (output is refused in header_filter)
+                    case HEADER_FILTER -> x.body().isEmpty();
+                    case BODY_FILTER, LOG -> false;
+                };
+                if (allowed) {
+                    yield new Result.Exit(x);
+                }
+                metrics.stageFallback(module.name(), BAD_OUTCOME);
+                LOG.error("[{}] java stage {} returned {} in {}; its Lua handler serves the stage",
+                        exchange.requestId(), module.name(), x, phase.luaName());
+                yield new Result.ToLua(BAD_OUTCOME);
+            }
+            case Outcome.Fallback f -> {
+                metrics.stageFallback(module.name(), f.reason());
+                yield new Result.ToLua(f.reason());
+            }
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <C> Outcome invoke(StageModule<C> module, Object config, Phase phase, StageExchange ex,
+            BodyChunk chunk) {
+        C c = (C) config;
+        Outcome o = switch (phase) {
+            case REWRITE -> module.rewrite(ex, c);
+            case ACCESS -> module.access(ex, c);
+            case CONTENT -> module.content(ex, c);
+            case HEADER_FILTER -> module.headerFilter(ex, c);
+            case BODY_FILTER -> module.bodyFilter(ex, c, chunk);
+            case LOG -> module.log(ex, c);
+        };
+        if (o == null) {
+            throw new IllegalStateException(module.name() + "." + phase.luaName() + " returned null");
+        }
+        return o;
+    }
+}
