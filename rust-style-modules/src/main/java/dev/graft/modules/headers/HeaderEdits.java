@@ -21,6 +21,14 @@ public record HeaderEdits(Optional<Object> remove, Optional<Object> set, Optiona
         requireNonNull(add, "add");
     }
 
+    /**
+     * A string where the object belongs: the Lua module indexes it and finds nothing (a string's
+     * fields are the string library's functions, and it has no remove/set/add), so no edits.
+     */
+    public static HeaderEdits valueOf(String ignored) {
+        return none();
+    }
+
     public static HeaderEdits none() {
         return new HeaderEdits(Optional.empty(), Optional.empty(), Optional.empty());
     }
