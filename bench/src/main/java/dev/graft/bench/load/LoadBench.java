@@ -297,7 +297,13 @@ public final class LoadBench {
         Path err = o.out().resolve(name + ".stderr.log");
         Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
         Probe probe = new Probe(p);
-        awaitPort(name, p, port, err);
+        try {
+            awaitPort(name, p, port, err);
+        } catch (IllegalStateException e) {
+            // a configuration that does not start is reported, and the others are still measured
+            p.destroyForcibly();
+            return Optional.of("did not start: " + startFailure(err) + " (see " + err.getFileName() + ")");
+        }
         targets.add(new JvmTarget(name, port, p, probe));
         log(name + ": pid " + p.pid() + " on port " + port);
         return Optional.empty();
@@ -409,6 +415,17 @@ public final class LoadBench {
             }
         }
         throw new IllegalStateException(name + ": not listening on " + port + " after 90 s; see " + log);
+    }
+
+    /** The line of a failed start's stderr that says why: Graft's own "graft: ..." line, else the last one. */
+    private static String startFailure(Path err) {
+        try {
+            List<String> lines = Files.readAllLines(err);
+            return lines.stream().filter(l -> l.startsWith("graft: ")).findFirst()
+                    .orElse(lines.isEmpty() ? "no output" : lines.get(lines.size() - 1)).trim();
+        } catch (IOException e) {
+            return "no output";
+        }
     }
 
     private static String tail(Path log) {
