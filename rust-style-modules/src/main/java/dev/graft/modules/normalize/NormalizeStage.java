@@ -45,7 +45,10 @@ public final class NormalizeStage implements StageModule<NormalizeConfig> {
         if (hosts.size() == 1 && !hosts.get(0).isEmpty()) {
             String host = hosts.get(0);
             String newHost = HostHeader.normalize(config, host, exchange.request().scheme());
-            if (!newHost.equals(host)) {
+            if (newHost.isEmpty()) {
+                // ":80" loses its port and becomes "": ngx.req.set_header("Host", "") removes it
+                exchange.request().headers().remove("Host");
+            } else if (!newHost.equals(host)) {
                 exchange.request().headers().set("Host", newHost);
             }
         }

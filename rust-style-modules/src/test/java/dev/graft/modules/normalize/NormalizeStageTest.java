@@ -95,6 +95,13 @@ class NormalizeStageTest {
     }
 
     @Test
+    void aHostThatIsOnlyTheDefaultPortIsRemoved() {
+        FakeExchange x = FakeExchange.get("/").requestHeader("Host", ":80");
+        stage.rewrite(x, defaults);
+        assertThat(x.requestHeaders().lines()).isEmpty();
+    }
+
+    @Test
     void anUnchangedHostIsNotWritten() {
         FakeExchange x = FakeExchange.get("/").requestHeader("host", "shop.test");
         stage.rewrite(x, defaults);
