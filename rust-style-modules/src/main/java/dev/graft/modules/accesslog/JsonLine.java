@@ -62,9 +62,11 @@ final class JsonLine {
             }
             return "null";
         }
-        long ms = (long) Math.floor(n * 1000 + 0.5);
-        long frac = ms % 1000;
-        return sign + (ms / 1000) + "." + (frac < 10 ? "00" : frac < 100 ? "0" : "") + frac;
+        // in doubles, as Lua computes it: above 2^53 milliseconds the digits are the double's
+        double ms = Math.floor(n * 1000 + 0.5);
+        long whole = (long) Math.floor(ms / 1000);
+        long frac = (long) (ms - Math.floor(ms / 1000) * 1000); // Lua's a % b
+        return sign + whole + "." + (frac < 10 ? "00" : frac < 100 ? "0" : "") + frac;
     }
 
     /** A number nginx printed into a variable ("0.004", "1523"), copied when it looks numeric. */
