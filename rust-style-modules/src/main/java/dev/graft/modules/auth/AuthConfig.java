@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param signed           signed URLs, when present
  * @param stripCredentials remove the credential before proxying; default true
  * @param userHeader       request header that carries the user upstream; "" is off
+ * @param loadProblems     derived, never read from JSON: the lines the Lua module logs when it
+ *                         compiles these settings, written once by the first request
  */
 public record AuthConfig(
         Optional<List<KeyEntry>> keys,
@@ -31,7 +33,8 @@ public record AuthConfig(
         Optional<BasicAuth> basic,
         Optional<SignedUrls> signed,
         Optional<Boolean> stripCredentials,
-        Optional<String> userHeader) {
+        Optional<String> userHeader,
+        LoadProblems loadProblems) {
 
     /** How stored keys are compared. */
     enum Hash { PLAIN, MD5, SHA1, NONE }
@@ -48,6 +51,15 @@ public record AuthConfig(
         signed = LuaText.orEmpty(signed);
         stripCredentials = LuaText.orEmpty(stripCredentials);
         userHeader = LuaText.orEmpty(userHeader).filter(h -> !h.isEmpty()).map(LuaText::bytes);
+        loadProblems = new LoadProblems(problems(keys, keyHash, keyPaths, basic, signed));
+    }
+
+    /** The settings as they come from JSON. */
+    public AuthConfig(Optional<List<KeyEntry>> keys, Optional<String> keyHash, Optional<String> keyHeader,
+            Optional<String> keyQueryArg, Optional<List<String>> keyPaths, Optional<String> realm,
+            Optional<BasicAuth> basic, Optional<SignedUrls> signed, Optional<Boolean> stripCredentials,
+            Optional<String> userHeader) {
+        this(keys, keyHash, keyHeader, keyQueryArg, keyPaths, realm, basic, signed, stripCredentials, userHeader, null);
     }
 
     /** The settings of {@code "auth": {}}. */
@@ -114,12 +126,18 @@ public record AuthConfig(
 
     /** The lines the Lua module logs at {@code error} when it first compiles these settings. */
     public List<String> problems() {
+        return loadProblems.lines();
+    }
+
+    private static List<String> problems(Optional<List<KeyEntry>> keys, Optional<String> keyHash,
+            Optional<List<String>> keyPaths, Optional<BasicAuth> basic, Optional<SignedUrls> signed) {
         List<String> out = new ArrayList<>();
+        Hash hash = hash(keyHash);
         keys.ifPresent(list -> {
-            if (hash() == Hash.NONE) {
+            if (hash == Hash.NONE) {
                 out.add("auth: key_hash: " + keyHash.orElse("nil") + " (expected: plain, md5 or sha1), no key is valid");
             }
-            for (int i = 0; i < list.size() && hash() != Hash.NONE; i++) {
+            for (int i = 0; i < list.size() && hash != Hash.NONE; i++) {
                 if (list.get(i).key().isEmpty()) {
                     out.add("auth: keys[" + (i + 1) + "]: not a key, ignored");
                 }
@@ -133,6 +151,6 @@ public record AuthConfig(
             }
             LuaText.prefixProblems("signed.paths", s.paths(), out);
         });
-        return List.copyOf(out);
+        return out;
     }
 }

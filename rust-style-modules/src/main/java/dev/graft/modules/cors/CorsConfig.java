@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param credentials     send Access-Control-Allow-Credentials: true; default false
  * @param maxAge          Access-Control-Max-Age of preflights; default 600; negative omits it
  * @param preflightStatus status of an answered preflight; default 204
+ * @param loadProblems    derived, never read from JSON: the lines the Lua module logs when it
+ *                        compiles these settings, written once by the first request
  */
 public record CorsConfig(
         Optional<List<String>> origins,
@@ -31,7 +33,8 @@ public record CorsConfig(
         Optional<List<String>> exposeHeaders,
         Optional<Boolean> credentials,
         Optional<Integer> maxAge,
-        Optional<Integer> preflightStatus) {
+        Optional<Integer> preflightStatus,
+        LoadProblems loadProblems) {
 
     static final List<String> DEFAULT_METHODS = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
 
@@ -52,6 +55,14 @@ public record CorsConfig(
                 throw new IllegalArgumentException("preflightStatus: " + s + " (expected: an HTTP status, 100..999)");
             }
         });
+        loadProblems = new LoadProblems(problems(origins, originPatterns, methods, headers, exposeHeaders));
+    }
+
+    /** The settings as they come from JSON. */
+    public CorsConfig(Optional<List<String>> origins, Optional<List<OriginPattern>> originPatterns,
+            Optional<List<String>> methods, Optional<List<String>> headers, Optional<List<String>> exposeHeaders,
+            Optional<Boolean> credentials, Optional<Integer> maxAge, Optional<Integer> preflightStatus) {
+        this(origins, originPatterns, methods, headers, exposeHeaders, credentials, maxAge, preflightStatus, null);
     }
 
     /** The settings of {@code "cors": {}}. */
@@ -158,6 +169,11 @@ public record CorsConfig(
 
     /** The lines the Lua module logs at {@code error} when it first compiles these settings, in its order. */
     public List<String> problems() {
+        return loadProblems.lines();
+    }
+
+    private static List<String> problems(Optional<List<String>> origins, Optional<List<OriginPattern>> originPatterns,
+            Optional<List<String>> methods, Optional<List<String>> headers, Optional<List<String>> exposeHeaders) {
         List<String> out = new ArrayList<>();
         notStrings("origins", origins, out);
         originPatterns.ifPresent(l -> {
@@ -181,7 +197,7 @@ public record CorsConfig(
         notStrings("methods", methods, out);
         notStrings("headers", headers, out);
         notStrings("expose_headers", exposeHeaders, out);
-        return List.copyOf(out);
+        return out;
     }
 
     private static void notStrings(String field, Optional<List<String>> list, List<String> out) {

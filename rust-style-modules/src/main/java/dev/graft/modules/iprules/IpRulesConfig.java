@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param clientIpHeader   request header that carries the resolved client upstream; "" is off
  * @param denyStatus       status of a refusal; default 403
  * @param denyMessage      body of a refusal (a newline is appended); default "forbidden"
+ * @param loadProblems     derived, never read from JSON: the lines the Lua module logs when it
+ *                         compiles these settings, written once by the first request
  */
 public record IpRulesConfig(
         Optional<List<CidrEntry>> allow,
@@ -28,7 +30,8 @@ public record IpRulesConfig(
         Optional<String> invalidForwarded,
         Optional<String> clientIpHeader,
         Optional<Integer> denyStatus,
-        Optional<String> denyMessage) {
+        Optional<String> denyMessage,
+        LoadProblems loadProblems) {
 
     public IpRulesConfig {
         allow = orEmpty(allow).map(IpRulesConfig::entries);
@@ -45,6 +48,14 @@ public record IpRulesConfig(
                 throw new IllegalArgumentException("denyStatus: " + s + " (expected: an HTTP status, 100..999)");
             }
         });
+        loadProblems = new LoadProblems(problems(allow, deny, trustedProxies));
+    }
+
+    /** The settings as they come from JSON. */
+    public IpRulesConfig(Optional<List<CidrEntry>> allow, List<CidrEntry> deny, List<CidrEntry> trustedProxies,
+            Optional<String> realIpHeader, Optional<String> invalidForwarded, Optional<String> clientIpHeader,
+            Optional<Integer> denyStatus, Optional<String> denyMessage) {
+        this(allow, deny, trustedProxies, realIpHeader, invalidForwarded, clientIpHeader, denyStatus, denyMessage, null);
     }
 
     /** The settings of {@code "ip_rules": {}}. */
@@ -121,11 +132,16 @@ public record IpRulesConfig(
      * per unreadable entry, in its order (allow, deny, trusted_proxies).
      */
     public List<String> problems() {
+        return loadProblems.lines();
+    }
+
+    private static List<String> problems(Optional<List<CidrEntry>> allow, List<CidrEntry> deny,
+            List<CidrEntry> trustedProxies) {
         List<String> out = new ArrayList<>();
         allow.ifPresent(list -> problems("allow", list, out));
         problems("deny", deny, out);
         problems("trusted_proxies", trustedProxies, out);
-        return List.copyOf(out);
+        return out;
     }
 
     private static void problems(String field, List<CidrEntry> list, List<String> out) {

@@ -18,9 +18,12 @@ import java.util.Optional;
  * @param defaultUpstream upstream when no route matches; absent (also "") nginx's default
  * @param maintenance     a customer-wide maintenance page, answered before any route
  * @param routeHeader     request header that carries the route's name upstream; "" is off
+ * @param loadProblems    derived, never read from JSON: the lines the Lua module logs when it
+ *                        compiles these settings, written once by the first request
  */
 public record RouterConfig(Optional<List<Route>> routes, Optional<Map<String, Pool>> pools,
-        Optional<String> defaultUpstream, Optional<Maintenance> maintenance, Optional<String> routeHeader) {
+        Optional<String> defaultUpstream, Optional<Maintenance> maintenance, Optional<String> routeHeader,
+        LoadProblems loadProblems) {
 
     public RouterConfig {
         routes = LuaText.orEmpty(routes).map(l -> Collections.unmodifiableList(new ArrayList<>(l)));
@@ -28,6 +31,13 @@ public record RouterConfig(Optional<List<Route>> routes, Optional<Map<String, Po
         defaultUpstream = LuaText.nonEmpty(defaultUpstream);
         maintenance = LuaText.orEmpty(maintenance);
         routeHeader = LuaText.nonEmpty(routeHeader);
+        loadProblems = new LoadProblems(problems(routes.orElse(List.of()), pools.orElse(Map.of())));
+    }
+
+    /** The settings as they come from JSON. */
+    public RouterConfig(Optional<List<Route>> routes, Optional<Map<String, Pool>> pools,
+            Optional<String> defaultUpstream, Optional<Maintenance> maintenance, Optional<String> routeHeader) {
+        this(routes, pools, defaultUpstream, maintenance, routeHeader, null);
     }
 
     /** The settings of {@code "router": {}}. */
@@ -41,8 +51,12 @@ public record RouterConfig(Optional<List<Route>> routes, Optional<Map<String, Po
 
     /** The lines the Lua module logs at {@code error} when it first compiles these settings: pools, then routes. */
     public List<String> problems() {
+        return loadProblems.lines();
+    }
+
+    private static List<String> problems(List<Route> list, Map<String, Pool> poolMap) {
         List<String> out = new ArrayList<>();
-        poolMap().forEach((name, pool) -> {
+        poolMap.forEach((name, pool) -> {
             if (pool == null) {
                 out.add("router: pools." + name + ".targets: missing (expected: a list of {upstream, weight})");
                 return;
@@ -50,11 +64,10 @@ public record RouterConfig(Optional<List<Route>> routes, Optional<Map<String, Po
             pool.targetProblems(name, out);
             pool.unusable(name).ifPresent(why -> out.add("router: " + why));
         });
-        List<Route> list = routes.orElse(List.of());
         for (int i = 0; i < list.size(); i++) {
             Route r = list.get(i) == null ? Route.NOT_AN_OBJECT : list.get(i);
-            r.unusable(i + 1, poolMap()).ifPresent(why -> out.add("router: " + why + ", route ignored"));
+            r.unusable(i + 1, poolMap).ifPresent(why -> out.add("router: " + why + ", route ignored"));
         }
-        return List.copyOf(out);
+        return out;
     }
 }

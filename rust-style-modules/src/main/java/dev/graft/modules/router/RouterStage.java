@@ -57,6 +57,7 @@ public final class RouterStage implements StageModule<RouterConfig> {
 
     @Override
     public Outcome access(StageExchange exchange, RouterConfig config) {
+        config.loadProblems().writeOnce(exchange);
         if (config.maintenance().isPresent()) {
             exchange.put(CtxKeys.ROUTE, "maintenance");
             return maintenancePage(config.maintenance().get());

@@ -143,4 +143,16 @@ class AuthStageTest {
         assertThat(Codec.decodeBase64("ZGF2Z")).isEmpty();
         assertThat(Codec.decodeBase64("!!!")).isEmpty();
     }
+
+    @Test
+    void settingsProblemsAreLoggedAtErrByTheFirstRequestOnly() {
+        AuthConfig c = conf("{\"signed\": {\"paths\": [\"/dl/\"]}}");
+        FakeExchange first = FakeExchange.get("/other");
+        assertThat(stage.access(first, c)).isEqualTo(Outcome.proceed());
+        assertThat(first.logLines()).containsExactly(new FakeExchange.LogLine(LogLevel.ERR,
+                "auth: signed.secret: missing (expected: a non-empty string), no signature is valid"));
+        FakeExchange second = FakeExchange.get("/other");
+        stage.access(second, c);
+        assertThat(second.logLines()).isEmpty();
+    }
 }

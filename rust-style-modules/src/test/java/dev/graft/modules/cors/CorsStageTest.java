@@ -85,4 +85,17 @@ class CorsStageTest {
         assertThat(x.get(CtxKeys.CORS_ORIGIN)).isEmpty();
         assertThat(x.get(CtxKeys.CORS_CHECKED)).hasValue(true);
     }
+
+    @Test
+    void settingsProblemsAreLoggedOnceEvenWhenHeaderFilterIsTheFirstUse() {
+        CorsConfig c = RecordBinder.bind(Json.parse("{\"origins\": [\"\"]}"), CorsConfig.class);
+        FakeExchange first = FakeExchange.get("/");
+        stage.headerFilter(first, c);
+        assertThat(first.logLines()).containsExactly(new FakeExchange.LogLine(
+                dev.graft.bridge.StageExchange.LogLevel.ERR, "cors: origins[1]: not a string, ignored"));
+        FakeExchange second = FakeExchange.get("/");
+        stage.access(second, c);
+        stage.headerFilter(second, c);
+        assertThat(second.logLines()).isEmpty();
+    }
 }

@@ -69,4 +69,16 @@ class IpRulesStageTest {
         stage.access(x, conf("{\"client_ip_header\": \"X-Client\"}"));
         assertThat(x.requestHeaders().all("X-Client")).containsExactly("127.0.0.1");
     }
+
+    @Test
+    void unreadableEntriesAreLoggedAtErrByTheFirstRequestOnly() {
+        IpRulesConfig c = conf("{\"deny\": [\"10.0.0.0/33\"]}");
+        FakeExchange first = FakeExchange.get("/");
+        stage.access(first, c);
+        assertThat(first.logLines()).containsExactly(new FakeExchange.LogLine(LogLevel.ERR,
+                "ip_rules: deny[1]: 10.0.0.0/33 (expected: an address or CIDR; prefix length over 32), ignored"));
+        FakeExchange second = FakeExchange.get("/");
+        stage.access(second, c);
+        assertThat(second.logLines()).isEmpty();
+    }
 }

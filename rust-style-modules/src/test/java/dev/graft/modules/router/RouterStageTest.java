@@ -119,4 +119,17 @@ class RouterStageTest {
         assertThat(x.request().uri()).isEqualTo("/");
         assertThat(x.request().args()).hasValue("x=1");
     }
+
+    @Test
+    void ignoredRoutesAreLoggedAtErrByTheFirstRequestOnly() {
+        RouterConfig c = conf("{\"routes\": [{\"prefix\": \"/\"}]}");
+        FakeExchange first = FakeExchange.get("/");
+        stage.access(first, c);
+        assertThat(first.logLines()).containsExactly(new FakeExchange.LogLine(
+                dev.graft.bridge.StageExchange.LogLevel.ERR,
+                "router: routes[1]: no action (expected: upstream, pool, bucket or maintenance), route ignored"));
+        FakeExchange second = FakeExchange.get("/");
+        stage.access(second, c);
+        assertThat(second.logLines()).isEmpty();
+    }
 }
