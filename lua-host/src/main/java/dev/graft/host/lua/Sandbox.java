@@ -1,5 +1,6 @@
 package dev.graft.host.lua;
 
+import dev.graft.host.lua.lib.CLocaleStrings;
 import dev.graft.host.lua.ngx.NgxApi;
 import dev.graft.host.lua.ngx.RequestScope;
 import java.io.IOException;
@@ -81,6 +82,9 @@ final class Sandbox {
             }
             return LuaString.valueUsing(out);
         }));
+        // format, lower, upper and the pattern classes as LuaJIT has them (C printf, C locale)
+        CLocaleStrings.install(string);
+        CLocaleStrings.installCharacterClasses();
         STRING_FUNCTIONS = new FrozenTable(string);
         LuaTable meta = new LuaTable();
         meta.rawset(LuaValue.INDEX, STRING_FUNCTIONS);
@@ -107,6 +111,9 @@ final class Sandbox {
         LuaString.s_metatable = STRING_META;
         g.finder = name -> null;
         g.undumper = null;
+
+        // numbers as LuaJIT writes them (%.14g); '..' still uses LuaJ's form (docs/ngx-api.md)
+        g.rawset("tostring", CLocaleStrings.tostring(g.get("tostring")));
 
         LuaTable string = new LuaTable();
         copy(STRING_FUNCTIONS, string);
