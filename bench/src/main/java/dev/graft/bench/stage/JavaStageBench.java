@@ -1,14 +1,8 @@
 package dev.graft.bench.stage;
 
-import dev.graft.bridge.Outcome;
-import dev.graft.bridge.Phase;
-import dev.graft.bridge.StageExchange;
-import dev.graft.bridge.StageModule;
 import dev.graft.host.exchange.Exchange;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -20,12 +14,16 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Each module's Java port with its demo settings, on the same fresh exchange per operation as
- * {@link LuaStageBench}, seen through the host's {@link StageExchange} adapter. bench/run.sh
- * passes only the modules whose port exists ({@code -p module=...}).
+ * Each module's Java port with its demo settings, on the same inputs and through the same
+ * driver-side calls as {@link LuaStageBench}: the host's Java-backed handler table (what
+ * {@code require("<module>.handler")} returns when the rollout serves the module from Java)
+ * builds the {@code StageExchange} view and runs the port. The score so includes the bridge's
+ * per-call cost, which {@code BridgeBench} measures alone. bench/run.sh passes only the modules
+ * whose port exists ({@code -p module=...}); a port that falls back to Lua fails the benchmark.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -42,70 +40,33 @@ public class JavaStageBench {
     @Param({"clean", "hit"})
     public String input;
 
-    private Bound<?> bound;
+    private LuaStages stages;
+    private LuaStages.Handler handler;
     private StageInput request;
-    private Function<Exchange, StageExchange> adapter;
 
     @Setup(Level.Trial)
     public void setUp() {
         JavaStages.availability(module).ifPresent(why -> {
             throw new IllegalStateException("not available yet: " + why);
         });
-        adapter = JavaStages.adapter().orElseThrow();
-        StageModule<?> m = JavaStages.modules().get(module);
-        LuaStages lua = LuaStages.load(); // for the demo settings only
-        bound = Bound.of(m, lua.settings(StageInputs.CUSTOMER.get(module), module));
+        stages = LuaStages.load(Set.of(module));
+        handler = stages.handler(module, StageInputs.CUSTOMER.get(module));
         request = StageInputs.of(module, input);
-        bound.run(request.exchange(), adapter);
+        handler.run(request.exchange());
+        checkNoFallback();
     }
 
     @Benchmark
     public int stage() {
-        return bound.run(request.exchange(), adapter);
+        Exchange ex = request.exchange();
+        return handler.run(ex);
     }
 
-    /** A module with its bound settings and the phases it declares, in phase order. */
-    record Bound<C>(StageModule<C> module, C config, Phase[] phases) {
-        static <C> Bound<C> of(StageModule<C> m, com.fasterxml.jackson.databind.JsonNode settings) {
-            List<Phase> phases = new ArrayList<>();
-            for (Phase p : Phase.values()) {
-                if (m.phases().contains(p) && p != Phase.BODY_FILTER && p != Phase.CONTENT) {
-                    phases.add(p);
-                }
-            }
-            return new Bound<>(m, JavaStages.bind(m, settings), phases.toArray(Phase[]::new));
-        }
-
-        /** The same sequence as {@link LuaStages.Handler#run}; returns the response status. */
-        int run(Exchange ex, Function<Exchange, StageExchange> adapter) {
-            StageExchange view = adapter.apply(ex);
-            boolean ended = false;
-            for (Phase p : phases) {
-                if (p == Phase.HEADER_FILTER && !ended) {
-                    StageRun.originResponse(ex);
-                }
-                ex.phase(p);
-                Outcome o = switch (p) {
-                    case REWRITE -> module.rewrite(view, config);
-                    case ACCESS -> module.access(view, config);
-                    case HEADER_FILTER -> module.headerFilter(view, config);
-                    case LOG -> module.log(view, config);
-                    case CONTENT, BODY_FILTER -> Outcome.proceed();
-                };
-                switch (o) {
-                    case Outcome.Continue c -> { }
-                    case Outcome.Exit e -> {
-                        if (!ended) {
-                            ex.status(e.status());
-                            ended = true;
-                        }
-                    }
-                    case Outcome.Fallback f -> throw new IllegalStateException(
-                            module.name() + " fell back in " + p.luaName() + ": " + f.reason()
-                                    + " (expected: the port to handle the benchmark input)");
-                }
-            }
-            return ex.status();
+    @TearDown(Level.Trial)
+    public void checkNoFallback() {
+        if (stages.fallbacksAndExceptions() > 0) {
+            throw new IllegalStateException(module + " (" + input + "): the Java stage fell back to Lua or threw "
+                    + stages.fallbacksAndExceptions() + " times (expected: none, or this measured Lua)");
         }
     }
 }

@@ -1,46 +1,29 @@
 package dev.graft.bench.stage;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.graft.bridge.StageExchange;
 import dev.graft.bridge.StageModule;
-import dev.graft.host.exchange.Exchange;
+import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
- * The Java side of a stage benchmark: the module found as the host finds it (ServiceLoader),
- * its settings bound from the demo config, and the host's {@link StageExchange} adapter over an
- * {@link Exchange}.
- *
- * <p>While the Java ports or the host's adapter are still being written, {@link #availability}
- * says what is missing and bench/run.sh reports "not available yet" instead of a number.
+ * Which Java ports can be benchmarked: found as the host finds them (ServiceLoader), and
+ * accepted by the host with the demo settings ({@link LuaStages#load(Set)} builds the VM with
+ * the port behind the Lua driver's {@code require}). While a port is missing or refused,
+ * {@link #availability} says why and bench/run.sh reports "not available yet" instead of a number.
  */
 public final class JavaStages {
-
-    private static final JsonMapper JSON = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
     private JavaStages() {}
 
     /** Every module the class path provides, by name. */
-    public static java.util.Map<String, StageModule<?>> modules() {
-        java.util.Map<String, StageModule<?>> found = new TreeMap<>();
+    public static Map<String, StageModule<?>> modules() {
+        Map<String, StageModule<?>> found = new TreeMap<>();
         for (StageModule<?> m : ServiceLoader.load(StageModule.class)) {
             found.put(m.name(), m);
         }
         return found;
-    }
-
-    /**
-     * The host's view of an exchange as a {@link StageExchange}, once it exists. The bridge
-     * dispatch builds it; until it lands this is empty.
-     */
-    public static Optional<Function<Exchange, StageExchange>> adapter() {
-        return Optional.empty();
     }
 
     /** Why module {@code name} cannot be benchmarked in Java yet, or empty when it can. */
@@ -48,18 +31,11 @@ public final class JavaStages {
         if (!modules().containsKey(name)) {
             return Optional.of("no Java port of " + name + " on the class path yet");
         }
-        if (adapter().isEmpty()) {
-            return Optional.of("the host's StageExchange adapter does not exist yet");
-        }
-        return Optional.empty();
-    }
-
-    /** Binds a module's settings to its config record. */
-    public static <C> C bind(StageModule<C> module, JsonNode settings) {
         try {
-            return JSON.treeToValue(settings, module.configType());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(module.name() + ": settings do not bind: " + e.getOriginalMessage(), e);
+            LuaStages.load(Set.of(name)).handler(name, StageInputs.CUSTOMER.get(name));
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.of("the host refuses it: " + e.getMessage());
         }
     }
 

@@ -17,40 +17,109 @@ import dev.graft.host.lua.LuaVm;
 import dev.graft.host.lua.lib.NgxLibraries;
 import dev.graft.host.lua.lib.NgxTime;
 import dev.graft.host.lua.ngx.NgxApi;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.host.admin.GraftMetrics;
+import dev.graft.host.bridge.BridgePipelines;
+import dev.graft.host.bridge.JavaHandlers;
+import dev.graft.host.bridge.LoopServices;
+import dev.graft.host.bridge.ModuleBindings;
+import dev.graft.host.config.ConfigError;
+import java.time.Clock;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 
 /**
- * The demo config's Lua side, ready for stage benchmarks: one VM with the full {@code ngx}
- * library set over the real legacy scripts, as one event loop of the proxy has it.
+ * The demo config's stages, ready for benchmarks: one VM with the full {@code ngx} library set
+ * over the real legacy scripts and the host's Java-backed handlers ({@link JavaHandlers}), as one
+ * event loop of the proxy has it. The modules named Java are served by their ports exactly as
+ * the Lua driver calls them in a half-and-half pipeline: {@code require("<module>.handler")}
+ * returns the Java-backed table; every other module is its Lua handler.
  */
 public final class LuaStages {
 
     private final GraftConfig config;
     private final LuaVm vm;
     private final NgxTime time;
+    private final FallbackCount fallbacks;
 
-    private LuaStages(GraftConfig config, LuaVm vm, NgxTime time) {
+    private LuaStages(GraftConfig config, LuaVm vm, NgxTime time, FallbackCount fallbacks) {
         this.config = config;
         this.vm = vm;
         this.time = time;
+        this.fallbacks = fallbacks;
     }
 
-    /** Loads legacy-scripts/graft.json and builds one VM over its scripts. */
+    /** Loads legacy-scripts/graft.json and builds one VM over its scripts, every module in Lua. */
     public static LuaStages load() {
-        GraftConfig config = switch (ConfigLoader.load(BenchHome.demoConfig())) {
+        return load(Set.of());
+    }
+
+    /**
+     * As {@link #load()}, with {@code javaModules} served by their Java ports (the config's
+     * rollout section says {@code "mode": "java"} for them).
+     *
+     * @throws IllegalStateException when the host refuses that config (a port missing, settings
+     *                               that do not bind)
+     */
+    public static LuaStages load(Set<String> javaModules) {
+        ObjectNode raw;
+        try {
+            raw = (ObjectNode) JSON.readTree(BenchHome.demoConfig().toFile());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        if (!javaModules.isEmpty()) {
+            ObjectNode rollout = raw.putObject("rollout");
+            javaModules.forEach(m -> rollout.putObject(m).put("mode", "java"));
+        }
+        GraftConfig config = switch (ConfigLoader.parse(raw.toString(), BenchHome.demoConfig().getParent(), "bench")) {
             case ConfigResult.Valid v -> v.config();
-            case ConfigResult.Invalid i -> throw new IllegalStateException("demo config: " + i.errors());
+            case ConfigResult.Invalid i -> throw new IllegalStateException("demo config with Java " + javaModules
+                    + ": " + i.errors().stream().map(ConfigError::message).toList());
         };
+        ModuleBindings bindings = javaModules.isEmpty() ? ModuleBindings.NONE : BridgePipelines.bindings(config);
         SharedDicts dicts = SharedDicts.of(config.sharedDicts(), InstantSource.system());
         NgxTime[] time = new NgxTime[1];
+        FallbackCount fallbacks = new FallbackCount();
+        LoopServices services = new LoopServices(dicts, Clock.systemUTC(), new SplittableRandom(42),
+                config.defaultUpstream() == null ? "" : config.defaultUpstream(), fallbacks);
+        JavaHandlers handlers = new JavaHandlers(bindings, services);
         LuaVm vm = LuaVm.create(LuaScripts.open(config.scripts()), new NgxApi.Settings(0, 1, config.defaultUpstream()),
                 config.luaInstructionBudget(),
-                List.of((g, ngx) -> time[0] = NgxLibraries.installAll(g, ngx, dicts, InstantSource.system())));
-        return new LuaStages(config, vm, time[0]);
+                List.of((g, ngx) -> time[0] = NgxLibraries.installAll(g, ngx, dicts, InstantSource.system()), handlers));
+        handlers.attach(vm);
+        return new LuaStages(config, vm, time[0], fallbacks);
+    }
+
+    private static final JsonMapper JSON = new JsonMapper();
+
+    /** Counts the Java stages' fallbacks to Lua: a Java benchmark that fell back measured Lua. */
+    static final class FallbackCount implements GraftMetrics {
+        long fallbacks;
+        long exceptions;
+
+        @Override public void requestServed(String customer, int status) {}
+        @Override public void upstreamLatency(String upstream, long nanos) {}
+        @Override public void upstreamFailure(String upstream, String kind) {}
+        @Override public void luaError(String module) {}
+        @Override public void budgetStop(String module) {}
+        @Override public void stageFallback(String module, String reason) {
+            fallbacks++;
+        }
+        @Override public void stageException(String module) {
+            exceptions++;
+        }
+    }
+
+    /** Java stage fallbacks and exceptions since the VM was built. */
+    public long fallbacksAndExceptions() {
+        return fallbacks.fallbacks + fallbacks.exceptions;
     }
 
     public GraftConfig config() {
