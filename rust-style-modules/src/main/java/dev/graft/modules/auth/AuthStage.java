@@ -55,6 +55,9 @@ public final class AuthStage implements StageModule<AuthConfig> {
     @Override
     public Outcome access(StageExchange exchange, AuthConfig config) {
         config.loadProblems().writeOnce(exchange);
+        if (HeaderLimit.exceeded(exchange.request().headers())) {
+            return Outcome.fallback(HeaderLimit.FALLBACK);
+        }
         String uri = exchange.request().uri();
         if (config.signed().isPresent() && LuaText.covers(config.signed().get().paths(), uri)) {
             return signed(exchange, config, config.signed().get(), uri);

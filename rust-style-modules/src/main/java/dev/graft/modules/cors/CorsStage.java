@@ -67,6 +67,9 @@ public final class CorsStage implements StageModule<CorsConfig> {
     @Override
     public Outcome access(StageExchange exchange, CorsConfig config) {
         config.loadProblems().writeOnce(exchange);
+        if (HeaderLimit.exceeded(exchange.request().headers())) {
+            return Outcome.fallback(HeaderLimit.FALLBACK);
+        }
         HeaderFields headers = exchange.request().headers();
         Optional<String> value = allowedOrigin(config, headers);
         value.ifPresentOrElse(v -> exchange.put(CtxKeys.CORS_ORIGIN, v), () -> exchange.remove(CtxKeys.CORS_ORIGIN));
@@ -152,6 +155,9 @@ public final class CorsStage implements StageModule<CorsConfig> {
     @Override
     public Outcome headerFilter(StageExchange exchange, CorsConfig config) {
         config.loadProblems().writeOnce(exchange);
+        if (HeaderLimit.exceeded(exchange.request().headers())) {
+            return Outcome.fallback(HeaderLimit.FALLBACK);
+        }
         Optional<String> value = exchange.get(CtxKeys.CORS_ORIGIN);
         if (value.isEmpty() && exchange.get(CtxKeys.CORS_CHECKED).isEmpty()) {
             // an earlier stage answered before our access ran (a 401, a redirect): the browser

@@ -40,6 +40,9 @@ public final class IpRulesStage implements StageModule<IpRulesConfig> {
     @Override
     public Outcome access(StageExchange exchange, IpRulesConfig config) {
         config.loadProblems().writeOnce(exchange);
+        if (HeaderLimit.exceeded(exchange.request().headers())) {
+            return Outcome.fallback(HeaderLimit.FALLBACK);
+        }
         List<String> forwarded = exchange.request().headers().all(config.chainHeader());
         IpRules.Decision d = IpRules.decide(exchange.remoteAddress(), forwarded, config);
         exchange.put(CtxKeys.CLIENT_IP, d.client());

@@ -58,6 +58,9 @@ public final class RouterStage implements StageModule<RouterConfig> {
     @Override
     public Outcome access(StageExchange exchange, RouterConfig config) {
         config.loadProblems().writeOnce(exchange);
+        if (HeaderLimit.exceeded(exchange.request().headers())) {
+            return Outcome.fallback(HeaderLimit.FALLBACK);
+        }
         if (config.maintenance().isPresent()) {
             exchange.put(CtxKeys.ROUTE, "maintenance");
             return maintenancePage(config.maintenance().get());

@@ -81,4 +81,18 @@ class IpRulesStageTest {
         stage.access(second, c);
         assertThat(second.logLines()).isEmpty();
     }
+
+    @Test
+    void overOneHundredHeaderLinesIsLeftToLua() {
+        FakeExchange x = FakeExchange.get("/");
+        for (int i = 0; i < 101; i++) {
+            x.requestHeader("X-H" + (i % 7), "v");
+        }
+        assertThat(stage.access(x, conf("{}"))).isEqualTo(Outcome.fallback("over 100 request headers"));
+        FakeExchange y = FakeExchange.get("/");
+        for (int i = 0; i < 100; i++) {
+            y.requestHeader("X-H", "v");
+        }
+        assertThat(stage.access(y, conf("{}"))).isNotInstanceOf(Outcome.Fallback.class);
+    }
 }

@@ -1,0 +1,27 @@
+package dev.graft.modules.iprules;
+
+import dev.graft.bridge.HeaderFields;
+
+/**
+ * {@code ngx.req.get_headers()} reads the first 100 header lines only. Past that, what the Lua
+ * module sees depends on the order of the lines, so such a request is handed to the Lua handler
+ * rather than judged on headers Lua would not have seen.
+ */
+final class HeaderLimit {
+
+    static final int MAX_LINES = 100;
+    static final String FALLBACK = "over 100 request headers";
+
+    private HeaderLimit() {}
+
+    static boolean exceeded(HeaderFields fields) {
+        int n = 0;
+        for (String name : fields.names()) {
+            n += fields.all(name).size();
+            if (n > MAX_LINES) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
