@@ -42,7 +42,8 @@ import java.util.function.Supplier;
 /**
  * The composition root: from a valid {@link GraftConfig} it builds the metrics registry, the
  * shared dicts, the proxy with one Lua pipeline (one LuaJ VM) per event loop
- * ({@link LuaPipelines}), and the admin listener, and starts them. {@code graft serve},
+ * ({@link BridgePipelines}: the Lua driver, with Java-backed handlers for the modules the
+ * rollout serves from Java), and the admin listener, and starts them. {@code graft serve},
  * {@code graft demo} and the in-process tests all start Graft through here.
  *
  * <pre>{@code
