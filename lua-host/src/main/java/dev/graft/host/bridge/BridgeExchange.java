@@ -104,6 +104,9 @@ final class BridgeExchange implements StageExchange {
             case "server_addr" -> Optional.of(ip(ex.local()));
             case "server_port" -> Optional.of(Integer.toString(ex.local().getPort()));
             case "request_id" -> Optional.of(ex.requestId());
+            // as ngx.var gives them (NgxVar): seconds with millisecond precision
+            case "request_time" -> Optional.of(seconds((System.nanoTime() - ex.startNanos()) / 1_000_000));
+            case "msec" -> Optional.of(seconds(System.currentTimeMillis()));
             case "status" -> Optional.of(String.format(Locale.ROOT, "%03d", ex.status()));
             case "content_type" -> Optional.ofNullable(ex.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE));
             case "content_length" -> Optional.ofNullable(ex.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH));
@@ -153,6 +156,12 @@ final class BridgeExchange implements StageExchange {
                 ex.variables().put(n, value);
             }
         }
+    }
+
+    /** NgxVar's number text: "12.034". */
+    private static String seconds(long millis) {
+        long ms = millis % 1000;
+        return (millis / 1000) + (ms < 10 ? ".00" : ms < 100 ? ".0" : ".") + ms;
     }
 
     private static boolean isBuiltin(String n) {
