@@ -68,6 +68,11 @@ class BridgeModesCasesTest {
                     customer + ": settings refused by Java", () -> Assertions.fail(customer
                             + ": the Java module refuses settings the Lua module accepts, so this config is refused "
                             + "at load in java mode: " + errors))));
+            // a case that passes because its Java stage fell back to Lua is not a Java pass
+            refused.add(DynamicTest.dynamicTest(l + ": no stage fell back to Lua or threw", () -> {
+                List<String> counters = launcher.bridgeCounters().orElse(List.of());
+                Assertions.assertTrue(counters.isEmpty(), l + " in java: " + String.join("\n", counters));
+            }));
             return Stream.concat(cases, refused.stream());
         });
         return DynamicContainer.dynamicContainer(label + " in java", lazy);

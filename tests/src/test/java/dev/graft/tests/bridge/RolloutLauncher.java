@@ -7,8 +7,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.host.config.ConfigError;
 import dev.graft.host.config.ConfigLoader;
 import dev.graft.host.config.ConfigResult;
-import dev.graft.tests.harness.GraftLauncher;
+import dev.graft.host.GraftServer;
+import dev.graft.host.config.GraftConfig;
 import dev.graft.tests.harness.ProxyLauncher;
+import dev.graft.tests.harness.ProxyUnderTest;
+import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,13 +25,14 @@ import java.util.Set;
  * for each of {@code javaModules}. A case whose settings a Java module refuses would make the
  * whole config refused at load; such a case's customer is kept on Lua for that module (an
  * override) and listed in {@link #refused()}, so that the suite reports it as a difference
- * instead of losing every other case.
+ * instead of losing every other case. Starts Graft in this process like GraftLauncher, keeping
+ * the server so that the suite can read its bridge counters ({@link #bridgeCounters()}).
  */
 public final class RolloutLauncher implements ProxyLauncher {
 
     private final String label;
     private final Set<String> javaModules;
-    private final ProxyLauncher graft = new GraftLauncher();
+    private GraftServer server;
     /** Case customer -> the error of each module that refused its settings. */
     private final Map<String, List<String>> refused = new LinkedHashMap<>();
 
@@ -75,6 +80,37 @@ public final class RolloutLauncher implements ProxyLauncher {
                 return new Launch.Failed("Graft refused the config with rollout " + rollout + ": " + other);
             }
         }
-        return graft.launch(config, workDir);
+        ConfigResult loaded = ConfigLoader.check(config, workDir);
+        if (!(loaded instanceof ConfigResult.Valid valid)) {
+            return new Launch.Failed("Graft refused the config: " + loaded);
+        }
+        try {
+            server = GraftServer.start(valid.config(), GraftServer.Options.defaults()
+                    .withAdmin(new GraftConfig.Listener("127.0.0.1", 0)));
+        } catch (GraftServer.StartFailed e) {
+            return new Launch.Failed("GraftServer did not start: " + e.getMessage());
+        }
+        GraftServer running = server;
+        return new Launch.Started(new ProxyUnderTest() {
+            @Override public String name() { return "graft"; }
+            @Override public InetSocketAddress address() { return running.proxyAddress(); }
+            @Override public long logMark() { return 0; }
+            @Override public String logSince(long mark) { return ""; }
+            @Override public void close() { running.close(); }
+        });
+    }
+
+    /**
+     * The bridge's counters of the running server (fallbacks by module and reason, exceptions
+     * by module) as Prometheus lines with a non-zero value; empty before a launch.
+     */
+    public Optional<List<String>> bridgeCounters() {
+        if (server == null) {
+            return Optional.empty();
+        }
+        return Optional.of(server.metrics().scrape().lines()
+                .filter(l -> l.startsWith("graft_stage_fallbacks_total{") || l.startsWith("graft_stage_exceptions_total{"))
+                .filter(l -> !l.endsWith(" 0.0"))
+                .toList());
     }
 }
