@@ -28,20 +28,18 @@ final class Balancer {
      * @param hashValues  the values of the pool's hash header (empty when none configured or absent)
      * @param clientKey   {@code <client>|<customer>}
      */
-    static Choice pick(String poolName, Pool pool, List<String> cookieLines, List<String> hashValues, String clientKey) {
-        List<Pool.Slot> slots = pool.slots();
-        Optional<String> cookie = pool.cookieName(poolName);
-        if (cookie.isPresent()) {
-            Optional<String> v = cookieValue(cookieLines, cookie.get());
-            if (v.isPresent() && slots.stream().anyMatch(s -> s.upstream().equals(v.get()))) {
+    static Choice pick(RouteTable.PoolPlan pool, List<String> cookieLines, List<String> hashValues, String clientKey) {
+        if (pool.cookie().isPresent()) {
+            Optional<String> v = cookieValue(cookieLines, pool.cookie().get());
+            if (v.isPresent() && pool.live(v.get())) {
                 return new Choice(v.get(), Optional.empty());
             }
         }
         String key = hashValues.isEmpty() || hashValues.get(0).isEmpty() ? clientKey : hashValues.get(0);
-        long total = slots.get(slots.size() - 1).upto();
         CRC32 crc = new CRC32();
         crc.update(key.getBytes(StandardCharsets.ISO_8859_1));
-        long point = crc.getValue() % total;
+        long point = crc.getValue() % pool.total();
+        List<Pool.Slot> slots = pool.slots();
         String chosen = slots.get(slots.size() - 1).upstream();
         for (Pool.Slot s : slots) {
             if (point < s.upto()) {
@@ -50,7 +48,7 @@ final class Balancer {
             }
         }
         String c = chosen;
-        return new Choice(chosen, cookie.map(name -> name + "=" + c + pool.cookieAttributes()));
+        return new Choice(chosen, pool.cookie().map(name -> name + "=" + c + pool.cookieAttributes()));
     }
 
     /**

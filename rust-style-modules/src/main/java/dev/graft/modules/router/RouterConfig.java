@@ -20,10 +20,11 @@ import java.util.Optional;
  * @param routeHeader     request header that carries the route's name upstream; "" is off
  * @param loadProblems    derived, never read from JSON: the lines the Lua module logs when it
  *                        compiles these settings, written once by the first request
+ * @param table           derived, never read from JSON: the usable routes, compiled
  */
 public record RouterConfig(Optional<List<Route>> routes, Optional<Map<String, Pool>> pools,
         Optional<String> defaultUpstream, Optional<Maintenance> maintenance, Optional<String> routeHeader,
-        LoadProblems loadProblems) {
+        LoadProblems loadProblems, RouteTable table) {
 
     public RouterConfig {
         routes = LuaText.orEmpty(routes).map(l -> Collections.unmodifiableList(new ArrayList<>(l)));
@@ -32,12 +33,13 @@ public record RouterConfig(Optional<List<Route>> routes, Optional<Map<String, Po
         maintenance = LuaText.orEmpty(maintenance);
         routeHeader = LuaText.nonEmpty(routeHeader);
         loadProblems = new LoadProblems(problems(routes.orElse(List.of()), pools.orElse(Map.of())));
+        table = RouteTable.of(routes.orElse(List.of()), pools.orElse(Map.of()));
     }
 
     /** The settings as they come from JSON. */
     public RouterConfig(Optional<List<Route>> routes, Optional<Map<String, Pool>> pools,
             Optional<String> defaultUpstream, Optional<Maintenance> maintenance, Optional<String> routeHeader) {
-        this(routes, pools, defaultUpstream, maintenance, routeHeader, null);
+        this(routes, pools, defaultUpstream, maintenance, routeHeader, null, null);
     }
 
     /** The settings of {@code "router": {}}. */

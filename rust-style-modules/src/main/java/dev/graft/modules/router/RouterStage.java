@@ -69,14 +69,12 @@ public final class RouterStage implements StageModule<RouterConfig> {
         String uri = request.uri();
         String host = request.host();
         String method = request.method();
-        List<Route> routes = config.routes().orElse(List.of());
-        for (int i = 0; i < routes.size(); i++) {
-            Route route = routes.get(i);
-            if (route == null || route.unusable(i + 1, config.poolMap()).isPresent()
-                    || !route.matches(host, method, uri)) {
+        for (RouteTable.Entry entry : config.table().entries()) {
+            Route route = entry.route();
+            if (!route.matches(host, method, uri)) {
                 continue;
             }
-            String name = route.nameAt(i + 1);
+            String name = entry.name();
             if (route.maintenance().isPresent()) {
                 exchange.put(CtxKeys.ROUTE, name);
                 return maintenancePage(route.maintenance().get());
@@ -97,12 +95,11 @@ public final class RouterStage implements StageModule<RouterConfig> {
                 String rest = uri.substring(route.prefix().get().length());
                 request.uri(rest.startsWith("/") ? rest : "/" + rest);
             }
-            if (route.pool().isPresent()) {
-                String poolName = route.pool().get();
-                Pool pool = config.poolMap().get(poolName);
+            if (entry.pool().isPresent()) {
+                RouteTable.PoolPlan pool = entry.pool().get();
                 String client = exchange.get(CtxKeys.CLIENT_IP).orElse(exchange.remoteAddress());
                 List<String> hash = pool.hashHeader().map(h -> request.headers().all(h)).orElse(List.of());
-                Balancer.Choice choice = Balancer.pick(poolName, pool, request.headers().all("cookie"), hash,
+                Balancer.Choice choice = Balancer.pick(pool, request.headers().all("cookie"), hash,
                         client + "|" + exchange.customer());
                 choice.setCookie().ifPresent(c -> exchange.put(CtxKeys.ROUTER_SET_COOKIE, c));
                 return use(exchange, config, name, choice.upstream());
