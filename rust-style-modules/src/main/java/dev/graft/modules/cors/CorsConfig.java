@@ -24,6 +24,7 @@ import java.util.Optional;
  * @param preflightStatus status of an answered preflight; default 204
  * @param loadProblems    derived, never read from JSON: the lines the Lua module logs when it
  *                        compiles these settings, written once by the first request
+ * @param plan            derived, never read from JSON: the compiled values requests read
  */
 public record CorsConfig(
         Optional<List<String>> origins,
@@ -34,7 +35,8 @@ public record CorsConfig(
         Optional<Boolean> credentials,
         Optional<Integer> maxAge,
         Optional<Integer> preflightStatus,
-        LoadProblems loadProblems) {
+        LoadProblems loadProblems,
+        CorsPlan plan) {
 
     static final List<String> DEFAULT_METHODS = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
 
@@ -56,13 +58,14 @@ public record CorsConfig(
             }
         });
         loadProblems = new LoadProblems(problems(origins, originPatterns, methods, headers, exposeHeaders));
+        plan = CorsPlan.of(methods, headers, exposeHeaders, maxAge);
     }
 
     /** The settings as they come from JSON. */
     public CorsConfig(Optional<List<String>> origins, Optional<List<OriginPattern>> originPatterns,
             Optional<List<String>> methods, Optional<List<String>> headers, Optional<List<String>> exposeHeaders,
             Optional<Boolean> credentials, Optional<Integer> maxAge, Optional<Integer> preflightStatus) {
-        this(origins, originPatterns, methods, headers, exposeHeaders, credentials, maxAge, preflightStatus, null);
+        this(origins, originPatterns, methods, headers, exposeHeaders, credentials, maxAge, preflightStatus, null, null);
     }
 
     /** The settings of {@code "cors": {}}. */
@@ -124,43 +127,26 @@ public record CorsConfig(
         return credentials.orElse(false);
     }
 
-    private static List<String> usable(Optional<List<String>> list) {
-        List<String> out = new ArrayList<>();
-        list.ifPresent(l -> l.forEach(v -> {
-            if (usable(v)) {
-                out.add(v);
-            }
-        }));
-        return out;
-    }
-
     /** The methods a preflight may ask for; an empty list when configured empty. */
     List<String> methodList() {
-        return methods.isPresent() ? usable(methods) : DEFAULT_METHODS;
+        return plan.methods();
     }
 
     /** Access-Control-Allow-Headers when configured; empty: reflect the requested headers. */
     Optional<String> allowHeaders() {
-        return headers.map(h -> String.join(", ", usable(headers)));
+        return plan.allowHeaders();
     }
 
     boolean headerAllowed(String lowerName) {
-        for (String h : usable(headers)) {
-            if (lower(h).equals(lowerName)) {
-                return true;
-            }
-        }
-        return false;
+        return plan.headerSet().contains(lowerName);
     }
 
     Optional<String> expose() {
-        List<String> list = usable(exposeHeaders);
-        return list.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", list));
+        return plan.expose();
     }
 
     Optional<String> maxAgeValue() {
-        int age = maxAge.orElse(600);
-        return age >= 0 ? Optional.of(Integer.toString(age)) : Optional.empty();
+        return plan.maxAge();
     }
 
     int preflight() {

@@ -141,7 +141,7 @@ public final class CorsStage implements StageModule<CorsConfig> {
         if (c.allowCredentials()) {
             out.add(Map.entry("Access-Control-Allow-Credentials", "true"));
         }
-        String methods = String.join(", ", c.methodList());
+        String methods = c.plan().allowMethods();
         if (!methods.isEmpty()) { // nginx clears a header set to ""
             out.add(Map.entry("Access-Control-Allow-Methods", methods));
         }
