@@ -29,8 +29,6 @@ final class InFlightRequest {
     final boolean hasBody;
     final boolean chunked;
     final boolean expectContinue;
-    /** An Expect header other than 100-continue: answered with 417. */
-    final boolean unsupportedExpectation;
     final boolean headRequest;
 
     Stage stage = Stage.STARTING;
@@ -43,7 +41,7 @@ final class InFlightRequest {
     boolean logged;
 
     InFlightRequest(Exchange exchange, boolean keepAlive, long contentLength, boolean chunked, boolean expectContinue,
-                    boolean unsupportedExpectation, boolean headRequest) {
+                    boolean headRequest) {
         this.exchange = exchange;
         this.version = exchange.version();
         this.keepAlive = keepAlive;
@@ -51,7 +49,6 @@ final class InFlightRequest {
         this.hasBody = chunked || contentLength > 0;
         this.chunked = chunked;
         this.expectContinue = expectContinue;
-        this.unsupportedExpectation = unsupportedExpectation;
         this.headRequest = headRequest;
     }
 }

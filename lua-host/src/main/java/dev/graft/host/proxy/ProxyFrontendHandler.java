@@ -208,11 +208,6 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void start(InFlightRequest cur) {
         current = cur;
-        if (cur.unsupportedExpectation) {
-            cur.closeAfter = true;
-            respondError(cur, 417);
-            return;
-        }
         if (cur.hasBody && loop.pipeline().wantsBody(cur.exchange)) {
             if (cur.contentLength > loop.maxBufferedBody()) {
                 cur.closeAfter = true;

@@ -103,8 +103,9 @@ final class RequestHeads {
         long contentLength = chunked ? -1 : HttpUtil.getContentLength(req, 0L);
         String expect = headers.get(HttpHeaderNames.EXPECT);
         boolean expectContinue = http11 && expect != null && expect.trim().equalsIgnoreCase("100-continue");
+        // any other expectation is ignored, as nginx does (no 417); Expect never goes upstream
         return new Accepted(new InFlightRequest(ex, HttpUtil.isKeepAlive(req), contentLength, chunked,
-                expectContinue, http11 && expect != null && !expectContinue, req.method().equals(HttpMethod.HEAD)));
+                expectContinue, req.method().equals(HttpMethod.HEAD)));
     }
 
     /** nginx's request-line parser takes methods of upper-case letters, '_' and '-' only. */

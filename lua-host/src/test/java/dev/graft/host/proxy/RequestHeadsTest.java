@@ -44,7 +44,6 @@ class RequestHeadsTest {
         assertThat(cur.hasBody).isTrue();
         assertThat(cur.contentLength).isEqualTo(7);
         assertThat(cur.expectContinue).isTrue();
-        assertThat(cur.unsupportedExpectation).isFalse();
         assertThat(cur.keepAlive).isTrue();
         assertThat(cur.headRequest).isFalse();
     }
@@ -55,7 +54,7 @@ class RequestHeadsTest {
                 "Host", "h", "Transfer-Encoding", "chunked", "Expect", "x"), CLIENT, SERVER)).request();
         assertThat(chunked.chunked).isTrue();
         assertThat(chunked.hasBody).isTrue();
-        assertThat(chunked.unsupportedExpectation).isTrue();
+        assertThat(chunked.expectContinue).isFalse();
         InFlightRequest head = ((RequestHeads.Accepted) RequestHeads.read(
                 request(HttpVersion.HTTP_1_0, HttpMethod.HEAD, "/"), CLIENT, SERVER)).request();
         assertThat(head.headRequest).isTrue();
