@@ -98,7 +98,7 @@ final class RuleCompiler {
 
         Object limit = LuaText.field(m, "limit");
         Object limitConf = LuaText.field(m, "limit_conf");
-        if (limitConf != null && !Boolean.FALSE.equals(limitConf) && limitConf instanceof String key) {
+        if (limitConf instanceof String key) {
             Object override = conf.apply(key);
             if (override != null) {
                 limit = override;

@@ -135,6 +135,24 @@ class RateLimitStageTest {
     }
 
     @Test
+    void matchPrefixComparesTheUtf8BytesOfThePath() {
+        // $uri is a byte string on the bridge (one char per byte): "/dé" arrives as its UTF-8 bytes
+        RateLimitConfig c = config(rule("name", "p", "key", "path_prefix", "match_prefix", "/d\u00e9", "limit", 5,
+                "window", 3600));
+        FakeExchange ex = exchange("/x").uri("/d\u00c3\u00a9j\u00c3\u00a0");
+        stage.access(ex, c);
+        assertThat(ex.get(CtxKeys.RATELIMIT)).isPresent();
+        List<String> keys = new ArrayList<>();
+        for (byte[] k : dicts.get("ratelimit").keys(0)) {
+            keys.add(new String(k, StandardCharsets.UTF_8));
+        }
+        assertThat(keys).containsExactly("acme:p:p=/d\u00e9:" + HOUR_START);
+        FakeExchange other = exchange("/x").uri("/de");
+        stage.access(other, c);
+        assertThat(other.get(CtxKeys.RATELIMIT)).isEmpty();
+    }
+
+    @Test
     void clientAddressComesFromIpRulesWhenPublished() {
         RateLimitConfig c = config(rule("name", "c", "limit", 1, "window", 3600));
         FakeExchange ex = exchange("/");
