@@ -13,7 +13,9 @@ import java.util.Optional;
  *   <li>{@link Continue}: the next stage runs, then the next phase.</li>
  *   <li>{@link Exit}: the request ends with this response, as {@code ngx.exit} or
  *       {@code ngx.redirect} would; the response phases (header_filter, body_filter, log) still
- *       run. Meaningful in rewrite, access and content; elsewhere the host treats it as a bug.</li>
+ *       run. Meaningful in rewrite, access and content; in header_filter a status-only exit acts
+ *       as {@code ngx.exit} there (a status of 300 or more replaces the response with the page);
+ *       elsewhere the host treats it as a bug and runs the Lua handler instead.</li>
  *   <li>{@link Fallback}: this stage cannot handle this request; the host runs the stage's Lua
  *       handler instead, for this request and this phase, and counts the reason.</li>
  * </ul>
