@@ -202,9 +202,42 @@ class WafDifferentialCases {
         if (random.nextInt(5) == 0) {
             headers.add(new String[] {"X-Note", headerSafe(pick())});
         }
+        if (random.nextInt(6) == 0) {
+            // odd cookie syntax, several Cookie lines
+            headers.add(new String[] {"Cookie", new String[] {"a", "=b", " c = d ;;e=%zz+f", "g=1=2; h",
+                "sid=" + encode(pick(), false), "C1=" + headerSafe(pick()).replace(";", "")}[random.nextInt(6)]});
+        }
+        if (random.nextInt(8) == 0) {
+            headers.add(new String[] {"User-Agent", headerSafe(pick())});
+            headers.add(new String[] {"User-Agent", random.nextBoolean() ? "" : "nikto"});
+        }
         String body = null;
         if (!method.equals("GET") || random.nextInt(20) == 0) {
-            switch (random.nextInt(5)) {
+            switch (random.nextInt(9)) {
+                case 5 -> {
+                    headers.add(new String[] {"Content-Type", "Application/JSON; charset=utf-8"});
+                    int depth = 28 + random.nextInt(8);
+                    body = "[".repeat(depth) + str(pick()) + "]".repeat(depth);
+                }
+                case 6 -> {
+                    headers.add(new String[] {"Content-Type", "application/json"});
+                    body = new String[] {"+1", "inf", "-Infinity", "0x1F", "[1,]", "{\"a\":NaN}", "1.",
+                        "\"\\u00e9\\u003cscript\\u003e\"", "\"\\ud800\"", "{\"k\\u0000\":\"v\"}", "",
+                        "[\"a\" \"b\"]", "{\"a\":1}x", " true "}[random.nextInt(14)];
+                }
+                case 7 -> {
+                    headers.add(new String[] {"Content-Type", "application/x-www-form-urlencoded"});
+                    StringBuilder b = new StringBuilder();
+                    int n = 95 + random.nextInt(10);
+                    for (int i = 0; i < n; i++) {
+                        b.append(i > 0 ? "&" : "").append("k").append(i % 7).append('=').append(i % 13 == 0
+                                ? encode(pick(), true) : "v");
+                    }
+                    body = b.toString();
+                }
+                case 8 -> {
+                    body = random.nextBoolean() ? "" : "no type " + pick();
+                }
                 case 0 -> {
                     headers.add(new String[] {"Content-Type", "application/x-www-form-urlencoded"});
                     body = "f=" + encode(pick(), true) + "&" + encode(pick(), false) + "=" + encode(pick(), true);
