@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * The built-in rule set: waf/rules.lua as data, one {@link RuleSpec} per rule in the same
  * order, with the same patterns, flags, limits and scores. Generated from rules.lua; keep
- * the two identical (WafRulesTest compares them).
+ * the two identical (BuiltinRulesTest compares them).
  */
 final class BuiltinRules {
 
