@@ -38,6 +38,9 @@ public interface GraftMetrics {
     /** A request ran on the native Java pipeline (no Lua driver). */
     default void nativeRequest() {}
 
+    /** A Java stage read an {@code ngx.ctx} field whose Lua value does not have its key's shape (read as absent). */
+    default void ctxConversionFailure(String key) {}
+
     /** Metrics that record nothing, for tests and tools. */
     GraftMetrics NONE = new GraftMetrics() {
         @Override public void requestServed(String customer, int status) {}

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * {@code graft_upstream_failures_total{upstream,kind}}, {@code graft_lua_errors_total{module}},
  * {@code graft_lua_budget_stops_total{module}}, {@code graft_stage_fallbacks_total{module,reason}},
  * {@code graft_stage_exceptions_total{module}}, {@code graft_lua_entries_total},
- * {@code graft_native_requests_total}, plus the JVM basics.
+ * {@code graft_native_requests_total}, {@code graft_ctx_conversion_failures_total{key}}, plus the JVM basics.
  */
 public final class MicrometerGraftMetrics implements GraftMetrics, AutoCloseable {
 
@@ -37,6 +37,7 @@ public final class MicrometerGraftMetrics implements GraftMetrics, AutoCloseable
     private final ConcurrentHashMap<String, Counter> budgetStops = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<FallbackKey, Counter> fallbacks = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> stageExceptions = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> ctxFailures = new ConcurrentHashMap<>();
     private final Counter luaEntries;
     private final Counter nativeRequests;
 
@@ -137,6 +138,14 @@ public final class MicrometerGraftMetrics implements GraftMetrics, AutoCloseable
         stageExceptions.computeIfAbsent(tag(module), m -> Counter.builder("graft.stage.exceptions")
                 .description("Java stages that threw; contained, the Lua handler ran instead")
                 .tag("module", m)
+                .register(registry)).increment();
+    }
+
+    @Override
+    public void ctxConversionFailure(String key) {
+        ctxFailures.computeIfAbsent(tag(key), k -> Counter.builder("graft.ctx.conversion.failures")
+                .description("ngx.ctx reads by Java stages of a Lua value without the key's shape")
+                .tag("key", k)
                 .register(registry)).increment();
     }
 

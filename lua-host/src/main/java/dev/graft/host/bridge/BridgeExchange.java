@@ -178,7 +178,14 @@ final class BridgeExchange implements StageExchange {
     public <T> Optional<T> get(CtxKey<T> key) {
         requireNonNull(key, "key");
         return switch (ex.luaCtx()) {
-            case LuaTable t -> CtxValues.fromLua(key.type(), t.rawget(key.name()));
+            case LuaTable t -> {
+                LuaValue v = t.rawget(key.name());
+                Optional<T> value = CtxValues.fromLua(key.type(), v);
+                if (value.isEmpty() && !v.isnil()) {
+                    services.metrics().ctxConversionFailure(key.name());
+                }
+                yield value;
+            }
             case JavaCtx j -> j.get(key);
             case null, default -> Optional.empty();
         };

@@ -39,6 +39,7 @@ class BridgeDispatchTest {
         final List<String> fallbacks = new ArrayList<>();
         final List<String> exceptions = new ArrayList<>();
         final List<String> luaErrors = new ArrayList<>();
+        final List<String> ctxFailures = new ArrayList<>();
 
         @Override public void requestServed(String customer, int status) {}
         @Override public void upstreamLatency(String upstream, long nanos) {}
@@ -49,6 +50,7 @@ class BridgeDispatchTest {
         @Override public void stageException(String module) { exceptions.add(module); }
         @Override public void luaEntry() { luaEntries++; }
         @Override public void nativeRequest() { nativeRequests++; }
+        @Override public void ctxConversionFailure(String key) { ctxFailures.add(key); }
     }
 
     final Recorded metrics = new Recorded();
@@ -172,6 +174,16 @@ class BridgeDispatchTest {
         assertThat(s.var("luaonly_saw")).isEqualTo("7");
         assertThat(s.header("X-Java-Header")).isEqualTo("1");
         assertThat(s.body()).isEqualTo("origin+java");
+    }
+
+    @Test
+    void ctxValuesCrossFromLuaToJavaWithTheKeysConversion() {
+        BridgePipeline p = pipeline(config("{\"probe\": {\"mode\": \"java\"}}"));
+        Served nine = serve(p, "m.test", "X-Ctx-Nine", "1");
+        assertThat(nine.header("X-Ctx-Count")).isEqualTo("9");
+        Served bad = serve(p, "m.test", "X-Ctx-Bad", "1");
+        assertThat(bad.header("X-Ctx-Count")).isNull();
+        assertThat(metrics.ctxFailures).containsExactly("probe_count");
     }
 
     @Test
