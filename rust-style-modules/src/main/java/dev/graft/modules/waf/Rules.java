@@ -68,7 +68,11 @@ final class Rules {
         };
     }
 
-    /** ngx.re.find(v, pattern, flags) ~= nil; a subject that is not UTF-8 under {@code u} finds nothing. */
+    /**
+     * {@code ngx.re.find(v, pattern, flags) ~= nil}. An exec error finds nothing, as in Lua where
+     * find returns nil and the error: a subject that is not UTF-8 under {@code u}, a match over
+     * the read budget, a recursion too deep for java.util.regex.
+     */
     static boolean find(WafRule.Regex regex, String v) {
         String subject = v;
         if (regex.utf8()) {
@@ -80,8 +84,15 @@ final class Rules {
                 return false; // PCRE: bad UTF-8 string, ngx.re.find returns nil and an error
             }
         }
-        Matcher m = regex.pattern().matcher(subject);
-        return regex.anchored() ? m.lookingAt() : m.find();
+        // as Graft's ngx.re runs it: a read budget, and deep recursion reported as an error
+        Matcher m = regex.pattern().matcher(new MatchBudget(subject, MatchBudget.MATCH_LIMIT));
+        m.useTransparentBounds(true);
+        m.useAnchoringBounds(false);
+        try {
+            return regex.anchored() ? m.lookingAt() : m.find();
+        } catch (MatchBudget.Spent | StackOverflowError e) {
+            return false; // ngx.re.find returns nil and "pcre_exec() failed: -8"
+        }
     }
 
     private static boolean allDigits(String v) {

@@ -163,6 +163,23 @@ class WafStageTest {
     }
 
     @Test
+    void pathologicalValuesFailTheMatchAsGraftsNgxReDoes() {
+        // java.util.regex recurses per repetition of 942120's group: a StackOverflowError, which
+        // Graft's ngx.re reports as pcre_exec() failed: -8, so the rule does not match
+        WafConfig c = WafConfig.of("log", null, null, List.of(
+                rule("id", 1, "targets", List.of("args"), "pattern", "^(a+)+$", "score", 1),
+                rule("id", 2, "targets", List.of("args"), "operator", "!rx", "pattern", "^(a+)+$", "score", 1)),
+                null, null, 100000, null, null);
+        FakeExchange deep = get("/?q=union" + "%20".repeat(60000) + "select");
+        assertThat(stage.access(deep, c)).isEqualTo(Outcome.proceed());
+        assertThat(deep.get(CtxKeys.WAF_MATCHES).orElseThrow()).doesNotContain(942120L).contains(2L);
+        // exponential backtracking runs out of the 10 M reads budget: no match for rx, a match for !rx
+        FakeExchange slow = get("/?q=" + "a".repeat(40) + "b");
+        stage.access(slow, c);
+        assertThat(slow.get(CtxKeys.WAF_MATCHES).orElseThrow()).doesNotContain(1L).contains(2L);
+    }
+
+    @Test
     void configProblemsAreLoggedOnceAsErrors() {
         WafConfig c = WafConfig.of("blok", null, null, null, null, null, null, null, null);
         FakeExchange first = get("/");
