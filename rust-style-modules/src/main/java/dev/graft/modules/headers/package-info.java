@@ -7,5 +7,10 @@
  * <p>Header writes follow {@code ngx.header} and {@code ngx.req.set_header} exactly
  * ({@link dev.graft.modules.headers.HeaderWrites}): an empty value removes, a list sends one
  * line per non-empty value, and a response header nginx holds once keeps the last value.
+ *
+ * <p>Known differences from the Lua module, all in settings the Lua module itself flags or
+ * misreads: JSON {@code null} reads as absent here (Lua sees {@code ngx.null}, a truthy value);
+ * a settings error is logged once per settings object (Lua: once per settings table per VM);
+ * {@code tostring} of a nested table prints "table" (Lua: its address).
  */
 package dev.graft.modules.headers;

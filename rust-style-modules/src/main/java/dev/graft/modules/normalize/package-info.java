@@ -6,5 +6,9 @@
  *
  * <p>Strings are byte-per-char (ISO-8859-1), as the host hands them over, so every length and
  * comparison here is in bytes, like the Lua module's.
+ *
+ * <p>Known difference: the switches bind as booleans, so a non-boolean value (which the Lua
+ * module reads as "off") is refused when the config loads; JSON {@code null} reads as absent
+ * ("on"), where the Lua module sees {@code ngx.null} ("off").
  */
 package dev.graft.modules.normalize;
