@@ -20,15 +20,18 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every legacy case on Graft with Java modules switched on through the rollout: (a) every
  * module that has a Java implementation in Java mode at once, (b) each such module alone in
- * Java mode. A case must behave exactly as with all-Lua (LegacyCasesTest). One proxy per mode,
- * started when its container runs and stopped after it.
+ * Java mode, (c) a per-customer mix (customers take turns: all Java, Java and Lua alternating
+ * module by module, all Lua). A case must behave exactly as with all-Lua (LegacyCasesTest).
+ * One proxy per mode, started when its container runs and stopped after it.
  *
  * <p>{@code -Dgraft.bridge.modes=all-java,waf,router} runs only those modes (a porter checking
- * one module: {@code -Dgraft.bridge.modes=waf}); {@code none} runs none.
+ * one module: {@code -Dgraft.bridge.modes=waf}; the mix is {@code per-customer-mix});
+ * {@code none} runs none.
  */
 class BridgeModesCasesTest {
 
     static final String ALL = "all-java";
+    static final String MIX = "per-customer-mix";
 
     private static Set<String> javaModules() {
         return new TreeSet<>(StageModules.discover().modules().keySet());
@@ -44,7 +47,16 @@ class BridgeModesCasesTest {
         if (!selected(ALL)) {
             return Stream.empty();
         }
-        return Stream.of(mode(ALL, javaModules(), dir.resolve(ALL)));
+        return Stream.of(mode(ALL, javaModules(), dir.resolve(ALL), false));
+    }
+
+    /** Customers take turns: all Java (native), Java and Lua alternating by module, all Lua. */
+    @TestFactory
+    Stream<DynamicNode> casesWithAPerCustomerMix(@TempDir Path dir) {
+        if (!selected(MIX)) {
+            return Stream.empty();
+        }
+        return Stream.of(mode(MIX, javaModules(), dir.resolve(MIX), true));
     }
 
     @TestFactory
@@ -52,16 +64,16 @@ class BridgeModesCasesTest {
         List<DynamicNode> modes = new ArrayList<>();
         for (String m : javaModules()) {
             if (selected(m)) {
-                modes.add(mode(m, Set.of(m), dir.resolve(m)));
+                modes.add(mode(m, Set.of(m), dir.resolve(m), false));
             }
         }
         return modes.stream();
     }
 
     /** A container whose proxy starts only when JUnit runs it, and stops when it is done. */
-    private static DynamicNode mode(String label, Set<String> modules, Path dir) {
+    private static DynamicNode mode(String label, Set<String> modules, Path dir, boolean perCustomerMix) {
         Stream<DynamicNode> lazy = Stream.of(label).flatMap(l -> {
-            RolloutLauncher launcher = new RolloutLauncher(l, modules);
+            RolloutLauncher launcher = new RolloutLauncher(l, modules, perCustomerMix);
             Stream<DynamicNode> cases = CaseSuite.on(launcher, dir);
             List<DynamicNode> refused = new ArrayList<>();
             launcher.refused().forEach((customer, errors) -> refused.add(DynamicTest.dynamicTest(
@@ -72,6 +84,10 @@ class BridgeModesCasesTest {
             refused.add(DynamicTest.dynamicTest(l + ": no stage fell back to Lua or threw", () -> {
                 List<String> counters = launcher.bridgeCounters().orElse(List.of());
                 Assertions.assertTrue(counters.isEmpty(), l + " in java: " + String.join("\n", counters));
+                if (l.equals(ALL) || l.equals(MIX)) {
+                    // the rollout was in effect: customers whose every stage is Java ran natively
+                    Assertions.assertTrue(launcher.nativeRequests() > 0, l + ": no request ran on the native path");
+                }
             }));
             return Stream.concat(cases, refused.stream());
         });

@@ -36,9 +36,22 @@ public final class RolloutLauncher implements ProxyLauncher {
     /** Case customer -> the error of each module that refused its settings. */
     private final Map<String, List<String>> refused = new LinkedHashMap<>();
 
+    private final boolean perCustomerMix;
+
     public RolloutLauncher(String label, Set<String> javaModules) {
+        this(label, javaModules, false);
+    }
+
+    /**
+     * @param perCustomerMix when true, the customers (in name order) take turns: the first has
+     *                       every module in Java (the native path), the second alternates Java
+     *                       and Lua module by module (the driver with Java-backed handlers), the
+     *                       third keeps every module on Lua; and so on
+     */
+    public RolloutLauncher(String label, Set<String> javaModules, boolean perCustomerMix) {
         this.label = requireNonNull(label, "label");
         this.javaModules = Set.copyOf(requireNonNull(javaModules, "javaModules"));
+        this.perCustomerMix = perCustomerMix;
     }
 
     @Override
@@ -58,6 +71,24 @@ public final class RolloutLauncher implements ProxyLauncher {
             rollout.putObject(m).put("mode", "java").putObject("customers");
         }
         config.set("rollout", rollout);
+        if (perCustomerMix) {
+            List<String> customers = new ArrayList<>();
+            config.path("customers").fieldNames().forEachRemaining(customers::add);
+            customers.sort(null);
+            List<String> modules = new ArrayList<>(new java.util.TreeSet<>(javaModules));
+            for (int i = 0; i < customers.size(); i++) {
+                for (int j = 0; j < modules.size(); j++) {
+                    boolean java = switch (i % 3) {
+                        case 0 -> true;
+                        case 1 -> j % 2 == 0;
+                        default -> false;
+                    };
+                    if (!java) {
+                        ((ObjectNode) rollout.get(modules.get(j)).get("customers")).put(customers.get(i), "lua");
+                    }
+                }
+            }
+        }
         // at most one round per module: each round moves the refused customers back to Lua
         for (int round = 0; round <= javaModules.size(); round++) {
             ConfigResult r = ConfigLoader.check(config, workDir);
@@ -98,6 +129,15 @@ public final class RolloutLauncher implements ProxyLauncher {
             @Override public String logSince(long mark) { return ""; }
             @Override public void close() { running.close(); }
         });
+    }
+
+    /** graft_native_requests_total of the running server (requests that entered no Lua driver). */
+    public double nativeRequests() {
+        if (server == null) {
+            return 0;
+        }
+        return server.metrics().scrape().lines().filter(l -> l.startsWith("graft_native_requests_total "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1))).sum();
     }
 
     /**
