@@ -28,6 +28,7 @@ import io.netty.util.ReferenceCountUtil;
 final class HttpRequestGuard extends ChannelInboundHandlerAdapter {
 
     private static final int LINE_PREFIX = 128;
+    private static final int TAIL = 16;
     private static final byte[] CONTENT_LENGTH = "content-length".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] TRANSFER_ENCODING = "transfer-encoding".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] CHUNKED = "chunked".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -49,6 +50,8 @@ final class HttpRequestGuard extends ChannelInboundHandlerAdapter {
 
     // head and trailer lines
     private final byte[] line = new byte[LINE_PREFIX];
+    /** The last bytes of the line, for the request line's version. */
+    private final byte[] tail = new byte[TAIL];
     private int lineLength;
     private boolean sawCr;
     private boolean requestLineSeen;
@@ -215,6 +218,7 @@ final class HttpRequestGuard extends ChannelInboundHandlerAdapter {
         if (lineLength < LINE_PREFIX) {
             line[lineLength] = b;
         }
+        tail[lineLength % TAIL] = b;
         lineLength++;
         return true;
     }
@@ -250,9 +254,37 @@ final class HttpRequestGuard extends ChannelInboundHandlerAdapter {
         if (!requestLineSeen) {
             // Empty lines before the request line are tolerated (RFC 9112 section 2.2).
             requestLineSeen = length > 0;
-            return true;
+            return length == 0 || versionIsUpperCase(length)
+                    || fail("request line: version not 'HTTP/' in upper case (expected: as nginx reads it)");
         }
         return length == 0 ? endOfHead() : headerLine(length);
+    }
+
+    /**
+     * Whether the request line's last word, when it looks like a version (after the last space
+     * among its last bytes), starts with "HTTP/" exactly: nginx's parser refuses "http/1.1".
+     */
+    private boolean versionIsUpperCase(int length) {
+        int from = Math.max(0, length - TAIL);
+        int space = -1;
+        for (int i = length - 1; i >= from; i--) {
+            if (tail[i % TAIL] == ' ') {
+                space = i;
+                break;
+            }
+        }
+        if (space < 0 || length - space - 1 < 5) {
+            return true;
+        }
+        byte[] http = {'H', 'T', 'T', 'P', '/'};
+        boolean upper = true;
+        boolean anyCase = true;
+        for (int k = 0; k < 5; k++) {
+            byte b = tail[(space + 1 + k) % TAIL];
+            upper &= b == http[k];
+            anyCase &= (b & ~0x20) == http[k] || b == '/' && http[k] == '/';
+        }
+        return upper || !anyCase;
     }
 
     private boolean headerLine(int length) {
@@ -285,7 +317,12 @@ final class HttpRequestGuard extends ChannelInboundHandlerAdapter {
         if (contentLengths == 1 && !contentLengthValid) {
             return fail("header: Content-Length not a number (expected: decimal digits)");
         }
-        if (transferEncodings > 1 || (transferEncodings == 1 && !transferEncodingChunked)) {
+        if (transferEncodings > 1) {
+            return fail("header: Transfer-Encoding repeated (expected: once)");
+        }
+        if (transferEncodings == 1 && !transferEncodingChunked) {
+            // nginx: "client sent unknown Transfer-Encoding", 501
+            status = 501;
             return fail("header: Transfer-Encoding (expected: exactly 'chunked')");
         }
         if (transferEncodings == 1) {

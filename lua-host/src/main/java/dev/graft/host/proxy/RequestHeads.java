@@ -58,6 +58,9 @@ final class RequestHeads {
         if (!validMethod(method)) {
             return new Refused(400, requestId, "method: " + method + " (expected: upper-case letters, '_' or '-')");
         }
+        if (req.protocolVersion().majorVersion() > 1) {
+            return new Refused(505, requestId, "version: " + req.protocolVersion() + " (expected: HTTP/1.x)");
+        }
         if (!(UriNormalizer.normalize(req.uri()) instanceof UriNormalizer.Normalized target)) {
             return new Refused(400, requestId, "target: " + req.uri() + " (expected: a path that normalises)");
         }
@@ -125,11 +128,10 @@ final class RequestHeads {
      * {@code $host} form; empty when nginx would refuse it.
      */
     static Optional<String> absoluteFormHost(String target) {
-        int scheme = target.indexOf("://");
-        if (scheme < 0) {
+        int start = UriNormalizer.absoluteForm(target);
+        if (start < 0) {
             return Optional.empty();
         }
-        int start = scheme + 3;
         int i = start;
         int n = target.length();
         if (i < n && target.charAt(i) == '[') {

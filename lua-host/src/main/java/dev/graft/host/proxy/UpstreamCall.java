@@ -81,17 +81,17 @@ final class UpstreamCall implements UpstreamHandler.Listener {
         if (ex.bodyBuffered()) {
             byte[] body = ex.body().orElse(new byte[0]);
             HttpRequest head = UpstreamRequests.build(ex, server, OptionalLong.of(body.length), false);
-            ch.write(head);
+            ch.write(RawTargetBytes.prepare(ch, head));
             ch.writeAndFlush(new DefaultLastHttpContent(Unpooled.wrappedBuffer(body)));
             requestWritten();
         } else if (!request.hasBody) {
             // Sent whole now, so that a retry can send it again; the client's empty last
             // content is dropped by sendBody.
-            ch.write(UpstreamRequests.build(ex, server, OptionalLong.empty(), false));
+            ch.write(RawTargetBytes.prepare(ch, UpstreamRequests.build(ex, server, OptionalLong.empty(), false)));
             ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
             requestWritten();
         } else {
-            ch.writeAndFlush(UpstreamRequests.build(ex, server, OptionalLong.empty(), request.chunked));
+            ch.writeAndFlush(RawTargetBytes.prepare(ch, UpstreamRequests.build(ex, server, OptionalLong.empty(), request.chunked)));
         }
         front.upstreamReady();
     }

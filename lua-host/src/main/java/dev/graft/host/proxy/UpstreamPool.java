@@ -66,6 +66,7 @@ final class UpstreamPool {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline()
+                                .addLast("raw-target", new RawTargetBytes())
                                 .addLast("http", new HttpClientCodec(new HttpDecoderConfig()
                                         .setMaxInitialLineLength(16 * 1024)
                                         .setMaxHeaderSize(64 * 1024)

@@ -2,7 +2,7 @@ package dev.graft.host.proxy;
 
 import dev.graft.host.config.GraftConfig.Server;
 import dev.graft.host.exchange.Exchange;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -16,7 +16,10 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -39,9 +42,14 @@ final class UpstreamRequests {
      * @param chunked        whether a streamed body is sent chunked (the client sent it so)
      */
     static HttpRequest build(Exchange ex, Server server, OptionalLong bufferedLength, boolean chunked) {
-        HttpHeaders headers = new DefaultHttpHeaders().set(ex.requestHeaders());
-        HopByHopHeaders.strip(headers);
-        headers.remove(HttpHeaderNames.EXPECT);
+        // Not validated: nginx forwards any byte but NUL, CR and LF in values (the guard refuses
+        // those from clients; what a stage set is escaped below, as lua-nginx-module does).
+        HttpHeaders headers = DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders();
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = ex.requestHeaders().iteratorCharSequence(); it.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> h = it.next();
+            headers.add(safe(h.getKey()), safe(h.getValue()));
+        }
+        HopByHopHeaders.stripForUpstream(headers);
         if (bufferedLength.isPresent()) {
             headers.set(HttpHeaderNames.CONTENT_LENGTH, bufferedLength.getAsLong());
         } else if (chunked) {
@@ -60,7 +68,35 @@ final class UpstreamRequests {
             headers.remove(X_FORWARDED_HOST);
         }
         headers.set(ClientResponses.REQUEST_ID, ex.requestId());
-        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(ex.method()), wireTarget(target(ex)), headers);
+        String target = target(ex);
+        Optional<String> wire = wireTarget(target);
+        if (wire.isEmpty()) {
+            byte[] raw = target.getBytes(StandardCharsets.ISO_8859_1);
+            return new RawTargetBytes.Request(HttpVersion.HTTP_1_1, HttpMethod.valueOf(ex.method()),
+                    "?".repeat(raw.length), headers, raw);
+        }
+        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(ex.method()), wire.get(), headers);
+    }
+
+    /** {@code s} with CR, LF and NUL percent-escaped, so a value a stage set cannot split the head. */
+    static CharSequence safe(CharSequence s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\r' || c == '\n' || c == 0) {
+                StringBuilder out = new StringBuilder(s.length() + 8).append(s, 0, i);
+                for (int j = i; j < s.length(); j++) {
+                    char d = s.charAt(j);
+                    switch (d) {
+                        case '\r' -> out.append("%0D");
+                        case '\n' -> out.append("%0A");
+                        case 0 -> out.append("%00");
+                        default -> out.append(d);
+                    }
+                }
+                return out.toString();
+            }
+        }
+        return s;
     }
 
     /**
@@ -81,10 +117,11 @@ final class UpstreamRequests {
     /**
      * The target as Netty's request encoder needs it to put the target's own bytes on the wire:
      * the encoder writes the request line as UTF-8, while the target holds one char per byte.
-     * When those bytes are valid UTF-8 (anything but raw invalid UTF-8 in an unchanged target),
-     * their UTF-8 decoding encodes back to exactly them.
+     * When those bytes are valid UTF-8, their UTF-8 decoding encodes back to exactly them; when
+     * they are not (raw invalid UTF-8 in an unchanged target), empty: {@link RawTargetBytes}
+     * writes them.
      */
-    static String wireTarget(String target) {
+    static Optional<String> wireTarget(String target) {
         for (int i = 0; i < target.length(); i++) {
             if (target.charAt(i) >= 0x80) {
                 byte[] bytes = target.getBytes(StandardCharsets.ISO_8859_1);
@@ -92,13 +129,13 @@ final class UpstreamRequests {
                         .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT);
                 try {
-                    return utf8.decode(ByteBuffer.wrap(bytes)).toString();
+                    return Optional.of(utf8.decode(ByteBuffer.wrap(bytes)).toString());
                 } catch (CharacterCodingException e) {
-                    return target;
+                    return Optional.empty();
                 }
             }
         }
-        return target;
+        return Optional.of(target);
     }
 
     static String target(Exchange ex) {

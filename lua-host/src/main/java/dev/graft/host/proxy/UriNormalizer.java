@@ -29,10 +29,15 @@ final class UriNormalizer {
 
     static Result normalize(String target) {
         String path = target;
-        if (startsWithIgnoreCase(path, "http://") || startsWithIgnoreCase(path, "https://")) {
-            // Absolute form: the authority is not part of $uri.
-            int slash = path.indexOf('/', path.indexOf("//") + 2);
-            path = slash < 0 ? "/" : path.substring(slash);
+        int authority = absoluteForm(path);
+        if (authority > 0) {
+            // Absolute form (any scheme, as nginx's parser): the authority is not part of $uri;
+            // a query may follow it directly ("http://h?x=1" is "/" with args "x=1").
+            int end = authority;
+            while (end < path.length() && path.charAt(end) != '/' && path.charAt(end) != '?') {
+                end++;
+            }
+            path = end == path.length() ? "/" : path.charAt(end) == '?' ? "/" + path.substring(end) : path.substring(end);
         }
         if (path.isEmpty() || path.charAt(0) != '/') {
             return new Rejected("target: " + abbreviate(target) + " (expected: a path starting with '/')");
@@ -122,8 +127,22 @@ final class UriNormalizer {
         return lower >= 'a' && lower <= 'f' ? lower - 'a' + 10 : -1;
     }
 
-    private static boolean startsWithIgnoreCase(String s, String prefix) {
-        return s.regionMatches(true, 0, prefix, 0, prefix.length());
+    /**
+     * Where the authority starts when {@code target} is in absolute form (a scheme of letters,
+     * digits, '+', '-' or '.' then "://", as nginx's request-line parser takes it), else -1.
+     */
+    static int absoluteForm(String target) {
+        int i = 0;
+        while (i < target.length()) {
+            char c = target.charAt(i);
+            char lower = (char) (c | 0x20);
+            if ((lower >= 'a' && lower <= 'z') || (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'))) {
+                i++;
+            } else {
+                break;
+            }
+        }
+        return i > 0 && target.startsWith("://", i) ? i + 3 : -1;
     }
 
     private static String abbreviate(String s) {

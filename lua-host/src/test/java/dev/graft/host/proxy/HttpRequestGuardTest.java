@@ -83,9 +83,6 @@ class HttpRequestGuardTest {
             "GET / HTTP/1.1\r\nContent-Length: 0x5\r\n\r\nhello",
             "GET / HTTP/1.1\r\nContent-Length:\r\n\r\n",
             "GET / HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n",
-            "GET / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
-            "GET / HTTP/1.1\r\nTransfer-Encoding: chunked, chunked\r\n\r\n",
-            "GET / HTTP/1.1\r\nTransfer-Encoding: xchunked\r\n\r\n",
             "GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
             "GET / HTTP/1.1\r\nTransfer-Encoding : chunked\r\n\r\n",
             "GET / HTTP/1.1\r\nContent-Length\t: 5\r\n\r\nhello",
@@ -187,5 +184,24 @@ class HttpRequestGuardTest {
     void bug_nul_in_a_head_passed_and_high_bytes_in_names_were_refused_nginx_does_the_opposite() {
         assertThat(feed(false, "GET / HTTP/1.1\r\nHost: a\r\nX: a\u0000b\r\n\r\n").rejection().status()).isEqualTo(400);
         assertThat(feed(false, "GET / HTTP/1.1\r\nHost: a\r\nX\u00e9: 1\r\n\r\n").rejection()).isNull();
+    }
+
+    @Test
+    void bug_a_lower_case_version_passed_nginx_answers_400() {
+        assertThat(feed(false, "GET / http/1.1\r\nHost: a\r\n\r\n").rejection().status()).isEqualTo(400);
+        assertThat(feed(false, "GET / Http/1.1\r\nHost: a\r\n\r\n").rejection().status()).isEqualTo(400);
+        assertThat(feed(true, "GET /http/ HTTP/1.1\r\nHost: a\r\n\r\n").rejection()).isNull();
+    }
+
+    @Test
+    void bug_an_unknown_transfer_encoding_was_400_nginx_answers_501() {
+        for (String te : new String[]{"gzip, chunked", "chunked, chunked", "xchunked"}) {
+            for (boolean byteByByte : new boolean[]{false, true}) {
+                assertThat(feed(byteByByte, "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: " + te + "\r\n\r\n")
+                        .rejection().status()).as(te).isEqualTo(501);
+            }
+        }
+        assertThat(feed(false, "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n")
+                .rejection().status()).isEqualTo(400);
     }
 }

@@ -137,4 +137,20 @@ class RequestHeadsTest {
         Exchange ex = accepted(request(HttpVersion.HTTP_1_1, HttpMethod.GET, "/caf%C3%A9/%c0%ae", "Host", "a"));
         assertThat(ex.uri()).isEqualTo("/caf\u00c3\u00a9/\u00c0\u00ae");
     }
+
+    @Test
+    void bug_http_2_0_in_a_request_line_was_served_nginx_answers_505() {
+        assertThat(refusedStatus(request(HttpVersion.valueOf("HTTP/2.0"), HttpMethod.GET, "/", "Host", "a"))).isEqualTo(505);
+        assertThat(accepted(request(HttpVersion.valueOf("HTTP/1.2"), HttpMethod.GET, "/", "Host", "a")).uri()).isEqualTo("/");
+    }
+
+    @Test
+    void bug_absolute_form_took_only_http_schemes_and_lost_a_query_right_after_the_host() {
+        Exchange ftp = accepted(request(HttpVersion.HTTP_1_1, HttpMethod.GET, "ftp://A/x", "Host", "b"));
+        assertThat(ftp.requestLineHost()).contains("a");
+        assertThat(ftp.uri()).isEqualTo("/x");
+        Exchange query = accepted(request(HttpVersion.HTTP_1_1, HttpMethod.GET, "http://a?x=1", "Host", "b"));
+        assertThat(query.uri()).isEqualTo("/");
+        assertThat(query.args()).contains("x=1");
+    }
 }
