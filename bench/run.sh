@@ -83,7 +83,7 @@ if [[ ${BENCH_SKIP_JMH:-0} != 1 ]]; then
   if (( quick )); then
     jmh_opts=(-f 1 -wi 1 -w 1 -i 2 -r 1)
   else
-    jmh_opts=(-f 1 -wi 3 -w 1 -i 3 -r 1)
+    jmh_opts=(-f 1 -wi 2 -w 1 -i 3 -r 1)
   fi
   # Java ports and the host's adapter land module by module: benchmark the ones that exist
   "$JAVA" -cp "$JAR" dev.graft.bench.stage.JavaStages >"$OUT/java-stages.txt" 2>&1 || true

@@ -378,6 +378,8 @@ public final class LoadBench {
     private static ObjectNode demoConfig(int[] originPorts) throws IOException {
         Path file = BenchHome.demoConfig();
         ObjectNode c = (ObjectNode) JSON.readTree(file.toFile());
+        // the demo config may ship a rollout: the base is all-Lua, Rollout.apply adds the Java side
+        c.remove("rollout");
         c.put("scripts", file.getParent().resolve(c.path("scripts").asText(".")).normalize().toString());
         c.with("listen").put("host", "127.0.0.1");
         int i = 0;

@@ -74,6 +74,7 @@ public final class LuaStages {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        raw.remove("rollout"); // the demo config's own rollout: here only javaModules are Java
         if (!javaModules.isEmpty()) {
             ObjectNode rollout = raw.putObject("rollout");
             javaModules.forEach(m -> rollout.putObject(m).put("mode", "java"));
