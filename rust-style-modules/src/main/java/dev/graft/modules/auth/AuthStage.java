@@ -79,7 +79,8 @@ public final class AuthStage implements StageModule<AuthConfig> {
     }
 
     private static Outcome accept(StageExchange exchange, AuthConfig config, String user) {
-        exchange.put(CtxKeys.AUTH_USER, user);
+        // every user comes from the settings (valid UTF-8), so it always crosses as TEXT unchanged
+        exchange.put(CtxKeys.AUTH_USER, LuaText.ctxText(user).orElseThrow());
         config.userHeader().ifPresent(h -> exchange.request().headers().set(h, user));
         return Outcome.proceed();
     }

@@ -89,6 +89,29 @@ public record CorsConfig(
         });
     }
 
+    /**
+     * A byte string (one char per byte) as the Java text a {@code CtxType.TEXT} key carries: its
+     * bytes read as UTF-8, which the host writes back to Lua as the same bytes. Empty when the
+     * bytes are not UTF-8 (such a value cannot cross as TEXT unchanged).
+     */
+    static Optional<String> ctxText(String byteChars) {
+        byte[] b = byteChars.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        try {
+            return Optional.of(java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(b)).toString());
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The byte string (one char per byte) of a TEXT ctx value or other Java text: its UTF-8 bytes. */
+    static String byteChars(String text) {
+        return new String(text.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
     /** The UTF-8 bytes of settings text, one char per byte, as the Lua module holds it. */
     static String luaBytes(String s) {
         return new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);

@@ -72,7 +72,12 @@ public final class CorsStage implements StageModule<CorsConfig> {
         }
         HeaderFields headers = exchange.request().headers();
         Optional<String> value = allowedOrigin(config, headers);
-        value.ifPresentOrElse(v -> exchange.put(CtxKeys.CORS_ORIGIN, v), () -> exchange.remove(CtxKeys.CORS_ORIGIN));
+        Optional<String> text = value.flatMap(CorsConfig::ctxText);
+        if (value.isPresent() && text.isEmpty()) {
+            // an echoed Origin that is not UTF-8 cannot cross to Lua as TEXT unchanged
+            return Outcome.fallback("origin not UTF-8");
+        }
+        text.ifPresentOrElse(v -> exchange.put(CtxKeys.CORS_ORIGIN, v), () -> exchange.remove(CtxKeys.CORS_ORIGIN));
         exchange.put(CtxKeys.CORS_CHECKED, true);
         if (exchange.request().method().equals("OPTIONS") && headers.contains("origin")) {
             List<String> m = headers.all("access-control-request-method");
@@ -158,7 +163,7 @@ public final class CorsStage implements StageModule<CorsConfig> {
         if (HeaderLimit.exceeded(exchange.request().headers())) {
             return Outcome.fallback(HeaderLimit.FALLBACK);
         }
-        Optional<String> value = exchange.get(CtxKeys.CORS_ORIGIN);
+        Optional<String> value = exchange.get(CtxKeys.CORS_ORIGIN).map(CorsConfig::byteChars);
         if (value.isEmpty() && exchange.get(CtxKeys.CORS_CHECKED).isEmpty()) {
             // an earlier stage answered before our access ran (a 401, a redirect): the browser
             // still needs the CORS headers to read that answer

@@ -49,8 +49,9 @@ public final class RouterStage implements StageModule<RouterConfig> {
     }
 
     private static Outcome use(StageExchange exchange, RouterConfig c, String route, String upstream) {
-        exchange.upstream(upstream);
-        exchange.put(CtxKeys.ROUTE, route);
+        // names come from the settings (valid UTF-8): Java text for the host and the ctx
+        exchange.upstream(LuaText.ctxText(upstream).orElseThrow());
+        exchange.put(CtxKeys.ROUTE, LuaText.ctxText(route).orElseThrow());
         c.routeHeader().ifPresent(h -> exchange.request().headers().set(h, route));
         return Outcome.proceed();
     }
@@ -76,13 +77,13 @@ public final class RouterStage implements StageModule<RouterConfig> {
             }
             String name = entry.name();
             if (route.maintenance().isPresent()) {
-                exchange.put(CtxKeys.ROUTE, name);
+                exchange.put(CtxKeys.ROUTE, LuaText.ctxText(name).orElseThrow());
                 return maintenancePage(route.maintenance().get());
             }
             if (route.bucket().isPresent()) {
                 String key = uri.substring(Math.min(route.prefix().orElseThrow().length(), uri.length()));
                 if (key.isEmpty()) {
-                    exchange.put(CtxKeys.ROUTE, name);
+                    exchange.put(CtxKeys.ROUTE, LuaText.ctxText(name).orElseThrow());
                     return notFound();
                 }
                 request.uri("/" + route.bucket().get() + "/" + key);
@@ -97,17 +98,18 @@ public final class RouterStage implements StageModule<RouterConfig> {
             }
             if (entry.pool().isPresent()) {
                 RouteTable.PoolPlan pool = entry.pool().get();
-                String client = exchange.get(CtxKeys.CLIENT_IP).orElse(exchange.remoteAddress());
+                String client = exchange.get(CtxKeys.CLIENT_IP).map(LuaText::byteChars).orElse(exchange.remoteAddress());
                 List<String> hash = pool.hashHeader().map(h -> request.headers().all(h)).orElse(List.of());
                 Balancer.Choice choice = Balancer.pick(pool, request.headers().all("cookie"), hash,
-                        client + "|" + exchange.customer());
-                choice.setCookie().ifPresent(c -> exchange.put(CtxKeys.ROUTER_SET_COOKIE, c));
+                        client + "|" + LuaText.byteChars(exchange.customer()));
+                // the cookie names a live target of the settings: valid UTF-8
+                choice.setCookie().ifPresent(c -> exchange.put(CtxKeys.ROUTER_SET_COOKIE, LuaText.ctxText(c).orElseThrow()));
                 return use(exchange, config, name, choice.upstream());
             }
             return use(exchange, config, name, route.upstream().orElseThrow());
         }
         exchange.put(CtxKeys.ROUTE, "default");
-        config.defaultUpstream().ifPresent(exchange::upstream);
+        config.defaultUpstream().ifPresent(u -> exchange.upstream(LuaText.ctxText(u).orElseThrow()));
         config.routeHeader().ifPresent(h -> request.headers().set(h, "default"));
         return Outcome.proceed();
     }
@@ -115,7 +117,8 @@ public final class RouterStage implements StageModule<RouterConfig> {
     @Override
     public Outcome headerFilter(StageExchange exchange, RouterConfig config) {
         // the cookie was decided in access; the upstream's own Set-Cookie headers stay
-        exchange.get(CtxKeys.ROUTER_SET_COOKIE).ifPresent(c -> exchange.response().headers().add("Set-Cookie", c));
+        exchange.get(CtxKeys.ROUTER_SET_COOKIE)
+                .ifPresent(c -> exchange.response().headers().add("Set-Cookie", LuaText.byteChars(c)));
         return Outcome.proceed();
     }
 }

@@ -112,4 +112,18 @@ class CorsStageTest {
         }
         assertThat(stage.headerFilter(y, conf)).isNotInstanceOf(Outcome.Fallback.class);
     }
+
+    @Test
+    void anEchoedOriginCrossesAsUtf8TextOrFallsBack() {
+        CorsConfig any = RecordBinder.bind(Json.parse("{\"origins\": [\"*\"], \"credentials\": true}"), CorsConfig.class);
+        // request text is one char per byte: "https://\u00e9.test" arrives as its UTF-8 bytes
+        FakeExchange utf8 = FakeExchange.get("/").requestHeader("Origin", "https://\u00c3\u00a9.test");
+        assertThat(stage.access(utf8, any)).isEqualTo(Outcome.proceed());
+        assertThat(utf8.get(CtxKeys.CORS_ORIGIN)).hasValue("https://\u00e9.test");
+        stage.headerFilter(utf8, any);
+        assertThat(utf8.responseHeaders().first("Access-Control-Allow-Origin")).hasValue("https://\u00c3\u00a9.test");
+
+        FakeExchange raw = FakeExchange.get("/").requestHeader("Origin", "https://\u00ff.test");
+        assertThat(stage.access(raw, any)).isEqualTo(Outcome.fallback("origin not UTF-8"));
+    }
 }

@@ -146,4 +146,16 @@ class RouterStageTest {
         }
         assertThat(stage.access(y, conf("{}"))).isNotInstanceOf(Outcome.Fallback.class);
     }
+
+    @Test
+    void settingsNamesCrossAsJavaText() {
+        RouterConfig c = conf("{\"routes\": [{\"name\": \"caf\u00e9\", \"prefix\": \"/\", \"upstream\": \"origin-b\"}],"
+                + " \"route_header\": \"X-Route\"}");
+        FakeExchange x = FakeExchange.get("/");
+        stage.access(x, c);
+        assertThat(x.get(CtxKeys.ROUTE)).hasValue("caf\u00e9");
+        assertThat(x.upstream()).isEqualTo("origin-b");
+        // request headers are byte strings: the UTF-8 bytes of the name
+        assertThat(x.requestHeaders().first("X-Route")).hasValue("caf\u00c3\u00a9");
+    }
 }
