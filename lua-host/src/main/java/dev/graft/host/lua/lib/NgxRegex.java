@@ -122,6 +122,11 @@ public final class NgxRegex {
         return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf(message));
     }
 
+    /** find's error: two nils, then the message (lua-resty-core's re.find), not match's nil, err. */
+    private static Varargs nilNilErr(String message) {
+        return LuaValue.varargsOf(LuaValue.NIL, LuaValue.NIL, LuaValue.valueOf(message));
+    }
+
     // ---------------------------------------------------------------- match, find
 
     private Varargs match(Varargs a) {
@@ -150,7 +155,7 @@ public final class NgxRegex {
     private Varargs find(Varargs a) {
         LuaString subj = subject(a.arg(1));
         return switch (compile(a, 2, 3)) {
-            case RegexCache.Failed f -> nilErr(f.message());
+            case RegexCache.Failed f -> nilNilErr(f.message());
             case RegexCache.Ok ok -> {
                 CompiledRegex re = ok.regex();
                 LuaValue ctx = a.arg(4);
@@ -168,7 +173,7 @@ public final class NgxRegex {
                     }
                     yield LuaValue.varargsOf(LuaValue.valueOf(off[2 * nth] + 1), LuaValue.valueOf(off[2 * nth + 1]));
                 } catch (CompiledRegex.ExecError e) {
-                    yield nilErr(e.getMessage());
+                    yield nilNilErr(e.getMessage());
                 }
             }
         };

@@ -88,6 +88,8 @@ class NgxRegexTest {
         assertThat(run("return J(ngx.re.find('hello 1234', '\\\\d+'))")).isEqualTo("7 10");
         assertThat(run("return J(ngx.re.find('hello 1234', '(\\\\d)(\\\\d)', '', nil, 2))")).isEqualTo("8 8");
         assertThat(run("return J(ngx.re.find('abc', '(x)?c', '', nil, 1))")).isEqualTo("nil");
+        // as lua-resty-core: find's errors come third (nil, nil, err); cors and router read them so
+        assertThat(run("local a, b, e = ngx.re.find('', '(') return J(a, b, type(e))")).isEqualTo("nil nil string");
     }
 
     @Test
