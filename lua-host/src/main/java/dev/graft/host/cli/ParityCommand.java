@@ -56,6 +56,9 @@ final class ParityCommand implements Callable<Integer> {
             description = "where report.md and report.html go (default: ${DEFAULT-VALUE})")
     Path report;
 
+    @Option(names = "--jobs", paramLabel = "N", description = "modules compared at once (default: the CPU count)")
+    Integer jobs;
+
     @Option(names = "--strict", description = "fail on a mismatch in any module, not only Java-served ones")
     boolean strict;
 
@@ -72,7 +75,8 @@ final class ParityCommand implements Callable<Integer> {
         out.flush();
         ParityOptions o = new ParityOptions(config != null ? config : DemoCommand.defaultConfig(), modules,
                 Optional.ofNullable(cases), generated, s, Optional.ofNullable(traffic), report, StageModules.discover(),
-                LocalDate.now(ZoneOffset.UTC), strict);
+                LocalDate.now(ZoneOffset.UTC), strict,
+                jobs != null ? Math.max(1, jobs) : Runtime.getRuntime().availableProcessors());
         return switch (ParityRun.run(o, line -> {
             out.println("  " + line);
             out.flush();

@@ -44,7 +44,7 @@ public final class ConfigLoader {
 
     static final List<String> ROOT_KEYS = List.of(
             "listen", "admin", "scripts", "default_upstream", "pipeline", "shared_dicts",
-            "upstreams", "customers", "limits", "lua", "rollout");
+            "upstreams", "customers", "limits", "lua", "rollout", "record");
     private static final List<String> LISTENER_KEYS = List.of("host", "port");
     private static final List<String> ADMIN_KEYS = List.of("listen", "token");
     private static final List<String> STAGE_KEYS = List.of("module", "reads_body");
@@ -56,7 +56,6 @@ public final class ConfigLoader {
             "max_initial_line_bytes", "max_header_bytes", "max_header_count", "max_buffered_body",
             "client_idle_timeout_ms");
     private static final List<String> LUA_KEYS = List.of("instruction_budget");
-    private static final List<String> ROLLOUT_KEYS = List.of("mode", "customers");
 
     private static final Listener DEFAULT_ADMIN = new Listener("127.0.0.1", 9090);
     private static final long MAX_TIMEOUT_MS = 3_600_000;
@@ -150,6 +149,7 @@ public final class ConfigLoader {
             Limits limits = limits(o.get("limits"));
             long budget = lua(o.get("lua"));
             Rollout rollout = rollout(o.get("rollout"), o.get("customers"));
+            errors.addAll(dev.graft.host.record.RecordSettings.check(o, baseDir));
             if (!errors.isEmpty()) {
                 return new ConfigResult.Invalid(errors);
             }
@@ -160,57 +160,19 @@ public final class ConfigLoader {
             return bridge.isEmpty() ? new ConfigResult.Valid(config) : new ConfigResult.Invalid(bridge);
         }
 
-        /** The rollout section: {"module": {"mode": "lua"|"java", "customers": {"name": mode}}}. */
+        /** The rollout section, read by {@link RolloutSyntax} (which the admin API's mode changes share). */
         private Rollout rollout(JsonNode n, JsonNode customers) {
-            if (n == null) {
-                return Rollout.ALL_LUA;
+            Set<String> names = new LinkedHashSet<>();
+            if (customers != null && customers.isObject()) {
+                customers.fieldNames().forEachRemaining(names::add);
             }
-            if (!isObject(n, "rollout", "an object of module rollouts by module name")) {
-                return Rollout.ALL_LUA;
-            }
-            Map<String, Rollout.ModuleRollout> out = new LinkedHashMap<>();
-            for (Map.Entry<String, JsonNode> e : n.properties()) {
-                String path = at("rollout", e.getKey());
-                JsonNode m = e.getValue();
-                if (pipelineListed && !declaredModules.contains(e.getKey())) {
-                    error(path, m, "a module of the pipeline: " + String.join(", ", declaredModules));
-                    continue;
+            return switch (RolloutSyntax.section(n, pipelineListed ? declaredModules : Set.of(), names)) {
+                case RolloutSyntax.Parsed.Ok<Rollout> ok -> ok.value();
+                case RolloutSyntax.Parsed.Invalid<Rollout> bad -> {
+                    errors.addAll(bad.errors());
+                    yield Rollout.ALL_LUA;
                 }
-                if (!isObject(m, path, "an object with mode and customers")) {
-                    continue;
-                }
-                knownKeys(m, path, ROLLOUT_KEYS);
-                Rollout.Mode mode = m.has("mode") ? mode(m.get("mode"), at(path, "mode")) : Rollout.Mode.LUA;
-                Map<String, Rollout.Mode> overrides = new LinkedHashMap<>();
-                JsonNode cs = m.get("customers");
-                if (cs != null && isObject(cs, at(path, "customers"), "an object of modes by customer name")) {
-                    for (Map.Entry<String, JsonNode> c : cs.properties()) {
-                        String cPath = at(at(path, "customers"), c.getKey());
-                        if (customers != null && customers.isObject() && !customers.has(c.getKey())) {
-                            error(cPath, c.getValue(), "a customer of the config");
-                            continue;
-                        }
-                        Rollout.Mode cm = mode(c.getValue(), cPath);
-                        if (cm != null) {
-                            overrides.put(c.getKey(), cm);
-                        }
-                    }
-                }
-                if (mode != null) {
-                    out.put(e.getKey(), new Rollout.ModuleRollout(mode, overrides));
-                }
-            }
-            return new Rollout(out);
-        }
-
-        private Rollout.Mode mode(JsonNode n, String path) {
-            java.util.Optional<Rollout.Mode> mode = n != null && n.isTextual()
-                    ? Rollout.Mode.parse(n.textValue()) : java.util.Optional.empty();
-            if (mode.isEmpty()) {
-                error(path, n, "lua or java");
-                return null;
-            }
-            return mode.get();
+            };
         }
 
         // --- sections

@@ -12,12 +12,13 @@ import org.slf4j.LoggerFactory;
  * Captures the log records stages write ({@code ngx.log} and {@code StageExchange.log} both go
  * to the {@code graft.lua} logger as {@code [request id] phase: message}) while a parity side
  * runs, as effects to compare. Installing it turns that logger to DEBUG without printing, so
- * every level is seen; only records of the capturing thread are kept.
+ * every level is seen; each thread reads back only its own records.
  */
 final class LogCapture extends AppenderBase<ILoggingEvent> {
 
-    private final Thread owner = Thread.currentThread();
-    private final List<String> records = new ArrayList<>();
+    /** Records by the thread that logged them: modules are compared on parallel threads. */
+    private final java.util.concurrent.ConcurrentHashMap<Thread, List<String>> records =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Attaches a capture to the stage logger and returns it. */
     static LogCapture install() {
@@ -43,9 +44,6 @@ final class LogCapture extends AppenderBase<ILoggingEvent> {
 
     @Override
     protected void append(ILoggingEvent e) {
-        if (Thread.currentThread() != owner) {
-            return;
-        }
         String msg = e.getFormattedMessage();
         // drop "[request id] ": the ids are equal by construction, and the line stays readable
         if (msg.startsWith("[")) {
@@ -54,13 +52,22 @@ final class LogCapture extends AppenderBase<ILoggingEvent> {
                 msg = msg.substring(close + 2);
             }
         }
-        records.add(e.getLevel() + " " + msg);
+        records.computeIfAbsent(Thread.currentThread(), t -> new ArrayList<>()).add(e.getLevel() + " " + msg);
     }
 
-    /** The records since the last call, and forgets them. */
+    /** The calling thread's records since its last call, and forgets them. */
     List<String> drain() {
-        List<String> out = List.copyOf(records);
-        records.clear();
+        List<String> mine = records.get(Thread.currentThread());
+        if (mine == null || mine.isEmpty()) {
+            return List.of();
+        }
+        List<String> out = List.copyOf(mine);
+        mine.clear();
         return out;
+    }
+
+    /** Forgets the calling thread's buffer (its module is done). */
+    void release() {
+        records.remove(Thread.currentThread());
     }
 }

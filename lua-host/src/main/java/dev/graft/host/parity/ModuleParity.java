@@ -175,6 +175,7 @@ final class ModuleParity {
         for (Sequence s : sequences) {
             List<Diff> diffs = compare(s);
             boolean failed = diffs.stream().anyMatch(d -> !d.accepted());
+            result.sequence(s.kind(), s.requests().size());
             if (failed && s.kind() == Sequence.Kind.GENERATED && result.shrinks() < SHRINK_AT_MOST) {
                 result.shrunk();
                 Sequence small = Shrinker.shrink(s, seq -> compare(seq).stream().anyMatch(d -> !d.accepted()));
@@ -254,7 +255,6 @@ final class ModuleParity {
     }
 
     private void record(Sequence s, List<Diff> diffs) {
-        result.sequence(s.kind(), s.requests().size());
         if (diffs.isEmpty()) {
             return;
         }

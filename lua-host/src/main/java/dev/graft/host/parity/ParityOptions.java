@@ -22,10 +22,11 @@ import java.util.Optional;
  * @param catalog   the Java modules (ServiceLoader's, or a test's)
  * @param today     the date allow-list expiries are checked against
  * @param strict    fail on a mismatch in any module, not only those the shipped config serves from Java
+ * @param jobs      modules compared at once
  */
 public record ParityOptions(Path shipped, List<String> modules, Optional<Path> cases, int generated, long seed,
                             Optional<Path> traffic, Path reportDir, StageModules catalog, LocalDate today,
-                            boolean strict) {
+                            boolean strict, int jobs) {
     public ParityOptions {
         requireNonNull(shipped, "shipped");
         modules = List.copyOf(modules);

@@ -41,9 +41,14 @@ public final class ParityRun {
         }
     }
 
-    public static Outcome run(ParityOptions o, Consumer<String> progress) {
+    public static Outcome run(ParityOptions o, Consumer<String> progress0) {
         requireNonNull(o, "o");
-        requireNonNull(progress, "progress");
+        requireNonNull(progress0, "progress");
+        Consumer<String> progress = line -> {
+            synchronized (progress0) {
+                progress0.accept(line);
+            }
+        };
         long t0 = System.currentTimeMillis();
         GraftConfig shippedConfig;
         JsonNode shipped;
@@ -77,11 +82,34 @@ public final class ParityRun {
         }
         List<ModuleResult> results = new ArrayList<>();
         LogCapture logs = LogCapture.install();
+        // modules are independent (each has its own two pipelines, dicts and clock): one thread each
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.max(1, Math.min(o.jobs(), modules.size())), r -> {
+                    Thread t = new Thread(r, "graft-parity");
+                    t.setDaemon(true);
+                    return t;
+                });
         try {
+            List<java.util.concurrent.Future<ModuleResult>> futures = new ArrayList<>();
             for (String module : modules) {
-                results.add(module(o, module, shipped, shippedConfig, scripts, traffic, logs, progress));
+                futures.add(pool.submit(() -> {
+                    try {
+                        return module(o, module, shipped, shippedConfig, scripts, traffic, logs, progress);
+                    } finally {
+                        logs.release();
+                    }
+                }));
             }
+            for (java.util.concurrent.Future<ModuleResult> f : futures) {
+                results.add(f.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome.Refused("interrupted");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("parity: a module's comparison failed: " + e.getCause(), e.getCause());
         } finally {
+            pool.shutdownNow();
             logs.uninstall();
         }
         return new Outcome.Done(results, o.strict(), System.currentTimeMillis() - t0);

@@ -128,11 +128,11 @@ final class RequestGenerator {
         }
         Optional<String> body = Optional.empty();
         if (!method.equals("GET") && !method.equals("HEAD") && r.nextInt(3) > 0) {
-            body = Optional.of(switch (r.nextInt(5)) {
-                case 0 -> caseBodies.isEmpty() ? "a=1&b=2" : caseBodies.get(r.nextInt(caseBodies.size()));
-                case 1 -> "q=" + ATTACKS.get(r.nextInt(ATTACKS.size()));
-                case 2 -> "{\"user\":\"" + ATTACKS.get(r.nextInt(ATTACKS.size())).replace("\"", "") + "\"}";
-                case 3 -> "x".repeat(1 + r.nextInt(70_000));
+            body = Optional.of(switch (r.nextInt(25)) {
+                case 0, 1, 2, 3, 4, 5 -> caseBodies.isEmpty() ? "a=1&b=2" : caseBodies.get(r.nextInt(caseBodies.size()));
+                case 6, 7, 8, 9, 10 -> "q=" + bytes(ATTACKS.get(r.nextInt(ATTACKS.size())));
+                case 11, 12, 13, 14 -> "{\"user\":\"" + bytes(ATTACKS.get(r.nextInt(ATTACKS.size()))).replace("\"", "") + "\"}";
+                case 15 -> "x".repeat(1 + r.nextInt(70_000)); // large bodies: rare, they dominate the run time
                 default -> bytes(value(r));
             });
             if (r.nextBoolean()) {
@@ -148,12 +148,12 @@ final class RequestGenerator {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < n; i++) {
             sb.append('/');
-            int k = r.nextInt(20);
-            if (k == 0) {
+            int k = r.nextInt(60);
+            if (k < 3) {
                 sb.append(pct(ATTACKS.get(r.nextInt(ATTACKS.size())), r));
-            } else if (k == 1) {
+            } else if (k == 3) {
                 sb.append("seg".repeat(1 + r.nextInt(800)));
-            } else if (k == 2) {
+            } else if (k < 7) {
                 sb.append('/');
             } else {
                 sb.append(bytes(SEGMENTS.get(r.nextInt(SEGMENTS.size()))));
@@ -171,7 +171,7 @@ final class RequestGenerator {
             case 1 -> p.replace("/", "//");
             case 2 -> p.toUpperCase(java.util.Locale.ROOT);
             case 3 -> "/./" + p.substring(1);
-            case 4 -> p + "/../" + SEGMENTS.get(r.nextInt(SEGMENTS.size()));
+            case 4 -> p + "/../" + bytes(SEGMENTS.get(r.nextInt(SEGMENTS.size())));
             default -> p;
         };
     }
@@ -194,22 +194,22 @@ final class RequestGenerator {
     private String arg(SplittableRandom r) {
         String[] keys = {"q", "id", "page", "a", "a", "", "sig", "expires", "token", "api_key", "redirect", "url", "%71"};
         String key = keys[r.nextInt(keys.length)];
-        return switch (r.nextInt(6)) {
-            case 0 -> key;
-            case 1 -> key + "=";
-            case 2 -> key + "=" + pct(ATTACKS.get(r.nextInt(ATTACKS.size())), r);
-            case 3 -> key + "=" + r.nextInt(100000);
-            case 4 -> key + "=" + bytes(VALUES.get(r.nextInt(VALUES.size()))).replace(" ", r.nextBoolean() ? "+" : "%20");
+        return switch (r.nextInt(30)) {
+            case 0, 1, 2, 3, 4 -> key;
+            case 5, 6, 7, 8, 9 -> key + "=";
+            case 10, 11, 12, 13, 14, 15 -> key + "=" + pct(ATTACKS.get(r.nextInt(ATTACKS.size())), r);
+            case 16, 17, 18, 19, 20 -> key + "=" + r.nextInt(100000);
+            case 21, 22, 23, 24, 25, 26, 27, 28 -> key + "=" + bytes(VALUES.get(r.nextInt(VALUES.size()))).replace(" ", r.nextBoolean() ? "+" : "%20");
             default -> key + "=" + "v".repeat(1 + r.nextInt(3000));
         };
     }
 
     private String value(SplittableRandom r) {
-        return switch (r.nextInt(8)) {
-            case 0 -> ATTACKS.get(r.nextInt(ATTACKS.size()));
-            case 1 -> "long-" + "y".repeat(r.nextInt(6000));
-            case 2 -> client(r);
-            case 3 -> client(r) + ", " + client(r);
+        return switch (r.nextInt(40)) {
+            case 0, 1, 2, 3, 4 -> bytes(ATTACKS.get(r.nextInt(ATTACKS.size())));
+            case 5 -> "long-" + "y".repeat(r.nextInt(6000));
+            case 6, 7, 8, 9, 10 -> client(r);
+            case 11, 12, 13, 14 -> client(r) + ", " + client(r);
             default -> bytes(VALUES.get(r.nextInt(VALUES.size())));
         };
     }

@@ -24,6 +24,7 @@ final class LoopContext {
     private final BooleanSupplier draining;
     private final String defaultUpstream;
     private final Map<String, WeightedPicker> pickers = new HashMap<>();
+    private final dev.graft.host.record.RequestRecorder recorder;
 
     LoopContext(GraftConfig config, RequestPipeline pipeline, UpstreamPool pool, GraftMetrics metrics, BooleanSupplier draining) {
         this.config = config;
@@ -32,6 +33,7 @@ final class LoopContext {
         this.metrics = metrics;
         this.draining = draining;
         this.defaultUpstream = config.defaultUpstream();
+        this.recorder = dev.graft.host.record.RequestRecorder.of(config);
     }
 
     GraftConfig config() { return config; }
@@ -39,6 +41,7 @@ final class LoopContext {
     UpstreamPool pool() { return pool; }
     GraftMetrics metrics() { return metrics; }
     String defaultUpstream() { return defaultUpstream; }
+    dev.graft.host.record.RequestRecorder recorder() { return recorder; }
 
     /** Whether the server is draining: connections close after their current response. */
     boolean draining() {

@@ -39,6 +39,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         }
     };
 
+    /** How long an idle connection may still send a request once draining starts (graceful restart). */
+    static final long DRAIN_IDLE_MS = 500;
+
     /** How long a closing connection keeps discarding what the client still sends. */
     static final long LINGER_MS = 2_000;
 
@@ -103,8 +106,15 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
                 closeNow();
             }
         } else if (evt == DRAIN) {
-            if (current == null) {
-                closeNow();
+            // An idle keep-alive connection may have its next request on the wire already:
+            // closing it now would lose (reset) that request. It gets DRAIN_IDLE_MS to send
+            // one, which is answered with Connection: close; a silent one is closed then.
+            if (current == null && inbound.isEmpty()) {
+                ctx.executor().schedule(() -> {
+                    if (current == null && inbound.isEmpty() && !closing) {
+                        closeNow();
+                    }
+                }, DRAIN_IDLE_MS, TimeUnit.MILLISECONDS);
             }
         } else {
             ctx.fireUserEventTriggered(evt);
@@ -262,6 +272,7 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void runRequestPhases(InFlightRequest cur) {
+        loop.recorder().record(cur.exchange); // opt-in traffic recording, before any stage changes the request
         Verdict verdict = loop.pipeline().onRequest(cur.exchange);
         switch (verdict) {
             case Verdict.Respond respond -> {
