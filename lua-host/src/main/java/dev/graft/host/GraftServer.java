@@ -9,6 +9,7 @@ import dev.graft.host.admin.AdminResponse;
 import dev.graft.host.admin.AdminRoute;
 import dev.graft.host.admin.AdminRouter;
 import dev.graft.host.admin.AdminServer;
+import dev.graft.host.admin.Dashboard;
 import dev.graft.host.admin.MicrometerGraftMetrics;
 import dev.graft.host.bridge.BridgePipelines;
 import dev.graft.host.admin.StatusReport;
@@ -186,6 +187,8 @@ public final class GraftServer implements AutoCloseable {
             StatusReport status = new StatusReport(version(), started, options.clock(), runtime, server::live);
             List<AdminRoute> routes = new ArrayList<>(AdminServer.standardRoutes(status, metrics));
             routes.add(AdminRoute.mutating(HttpMethod.POST, "/reload", request -> server.reloadEndpoint()));
+            routes.add(AdminRoute.mutating(HttpMethod.POST, "/drain", server::drainEndpoint));
+            routes.addAll(new Dashboard(server::config, metrics).routes());
             server.admin = bindAdmin(adminGroup, adminAt, new AdminRouter(routes), config.admin().token());
             return server;
         } catch (RuntimeException e) {
@@ -268,15 +271,51 @@ public final class GraftServer implements AutoCloseable {
         return new Reload.Applied(generation, notApplied);
     }
 
+    /**
+     * Soft reload from the config source (the config file, for serve): what SIGHUP and
+     * {@code POST /reload} do. An invalid file is refused like a pipeline that does not build.
+     */
+    public Reload reloadFromSource() {
+        if (options.configSource().isEmpty()) {
+            return new Reload.Refused(List.of("this process has no config source to reload from"));
+        }
+        return switch (options.configSource().get().get()) {
+            case ConfigResult.Invalid i -> new Reload.Refused(i.errors().stream().map(ConfigError::message).toList());
+            case ConfigResult.Valid v -> reload(v.config());
+        };
+    }
+
+    /**
+     * {@code POST /drain[?grace_ms=N]}: the old process's half of a graceful restart. Answers
+     * 202 at once; then, on a thread of its own, stops accepting, lets requests in flight and
+     * keep-alive connections finish for up to the grace (default 10 s) and closes, which ends
+     * {@code graft serve}.
+     */
+    private AdminResponse drainEndpoint(io.netty.handler.codec.http.FullHttpRequest request) {
+        Duration grace = Duration.ofSeconds(10);
+        String q = new io.netty.handler.codec.http.QueryStringDecoder(request.uri()).parameters()
+                .getOrDefault("grace_ms", List.of()).stream().findFirst().orElse("");
+        if (!q.isEmpty()) {
+            try {
+                grace = Duration.ofMillis(Long.parseLong(q));
+            } catch (NumberFormatException e) {
+                return AdminResponse.error(400, "grace_ms: " + q + " (expected: milliseconds)");
+            }
+            if (grace.isNegative()) {
+                return AdminResponse.error(400, "grace_ms: " + q + " (expected: 0 or more)");
+            }
+        }
+        Duration g = grace;
+        Thread.ofPlatform().name("graft-drain").start(() -> shutdown(g));
+        return AdminResponse.json(202, "{\"draining\":true,\"grace_ms\":" + g.toMillis() + "}");
+    }
+
     private AdminResponse reloadEndpoint() {
         if (options.configSource().isEmpty()) {
             return AdminResponse.error(409, "this process has no config source to reload from");
         }
         ObjectNode body = JSON.createObjectNode();
-        Reload result = switch (options.configSource().get().get()) {
-            case ConfigResult.Invalid i -> new Reload.Refused(i.errors().stream().map(ConfigError::message).toList());
-            case ConfigResult.Valid v -> reload(v.config());
-        };
+        Reload result = reloadFromSource();
         return switch (result) {
             case Reload.Applied a -> {
                 body.put("reloaded", true).put("generation", a.generation());

@@ -12,7 +12,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code graft serve --config FILE}: runs Graft until it is stopped (SIGINT/SIGTERM). */
+/**
+ * {@code graft serve --config FILE}: runs Graft until it is stopped. SIGHUP (or
+ * {@code POST /reload}) reloads scripts and config softly; SIGTERM/SIGINT (or {@code POST /drain})
+ * drains: no new connections, requests in flight and keep-alive connections get up to 10 s.
+ */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Runs the proxy and the admin listener from a config file until stopped.")
 final class ServeCommand implements Callable<Integer> {
@@ -67,6 +71,11 @@ final class ServeCommand implements Callable<Integer> {
         }
         // SIGTERM/SIGINT: requests in flight get a few seconds to finish; nothing new is accepted.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.shutdown(SHUTDOWN_GRACE), "graft-shutdown"));
+        // SIGHUP: soft reload from the same file, as POST /reload
+        ReloadSignal.install(server, err).ifPresent(why -> {
+            err.println("graft: " + why);
+            err.flush();
+        });
         out.println("graft " + GraftServer.version() + ": proxy on http://" + hostPort(server.proxyAddress())
                 + ", admin on http://" + hostPort(server.adminAddress()) + " (" + CheckConfigCommand.shape(valid.config()) + ")");
         out.flush();

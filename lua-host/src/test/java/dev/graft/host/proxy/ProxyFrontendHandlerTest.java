@@ -193,6 +193,11 @@ class ProxyFrontendHandlerTest {
         channel.finishAndReleaseAll();
         setUp();
         channel.pipeline().fireUserEventTriggered(ProxyFrontendHandler.DRAIN);
+        // an idle connection may still send one request for DRAIN_IDLE_MS, then closes
+        channel.runPendingTasks();
+        assertThat(channel.isOpen()).isTrue();
+        channel.advanceTimeBy(ProxyFrontendHandler.DRAIN_IDLE_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
         assertThat(channel.isOpen()).isFalse();
     }
 
