@@ -273,6 +273,16 @@ final class ModuleParity {
         }
     }
 
+    /** The differences of one sequence (not recorded in the module's result). */
+    List<Mismatch> differences(Sequence s) {
+        List<Mismatch> out = new ArrayList<>();
+        for (Diff d : compare(s)) {
+            out.add(new Mismatch(module, d.phase(), s.source(), s.requests().get(d.step()).describe(), d.path(), d.lua(),
+                    d.java(), d.accepted() ? d.allowedBy() : Optional.empty()));
+        }
+        return out;
+    }
+
     LuaLineCoverage coverage() {
         return coverage;
     }
