@@ -89,6 +89,15 @@ public final class AuthStage implements StageModule<AuthConfig> {
         QueryArgs.without(request.args(), names).ifPresent(request::args);
     }
 
+    /** The signature without its trailing '=' padding (Lua: gsub(sig, "=+$", "")). */
+    private static String withoutPadding(String sig) {
+        int end = sig.length();
+        while (end > 0 && sig.charAt(end - 1) == '=') {
+            end--;
+        }
+        return sig.substring(0, end);
+    }
+
     private static boolean digits(String s) {
         if (s.isEmpty() || s.length() > 12) {
             return false;
@@ -118,7 +127,7 @@ public final class AuthStage implements StageModule<AuthConfig> {
         byte[] mac = hmacSha1(s.secret().get(), uri + exp);
         boolean ok = sig.length() == 40
                 ? Codec.equal(LuaText.lower(sig), Codec.hex(mac))
-                : Codec.equal(sig.replaceFirst("=+$", ""), Codec.base64url(mac));
+                : Codec.equal(withoutPadding(sig), Codec.base64url(mac));
         if (!ok) {
             exchange.log(LogLevel.INFO, "auth: bad signature for " + uri);
             return refuse(403, "invalid signature", Optional.empty());
