@@ -1,6 +1,7 @@
 package dev.graft.modules.auth;
 
 import dev.graft.bridge.CtxKeys;
+import dev.graft.bridge.HeaderFields;
 import dev.graft.bridge.Outcome;
 import dev.graft.bridge.Phase;
 import dev.graft.bridge.RequestView;
@@ -81,7 +82,7 @@ public final class AuthStage implements StageModule<AuthConfig> {
     private static Outcome accept(StageExchange exchange, AuthConfig config, String user) {
         // every user comes from the settings (valid UTF-8), so it always crosses as TEXT unchanged
         exchange.put(CtxKeys.AUTH_USER, LuaText.ctxText(user).orElseThrow());
-        config.userHeader().ifPresent(h -> exchange.request().headers().set(h, user));
+        config.userHeader().ifPresent(h -> setRequestHeader(exchange.request().headers(), h, user));
         return Outcome.proceed();
     }
 
@@ -224,6 +225,15 @@ public final class AuthStage implements StageModule<AuthConfig> {
             return mac.doFinal(text.getBytes(StandardCharsets.ISO_8859_1));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA1 is part of every JDK", e);
+        }
+    }
+
+    /** ngx.req.set_header: an empty value removes the header, as lua-nginx-module does. */
+    private static void setRequestHeader(HeaderFields headers, String name, String value) {
+        if (value.isEmpty()) {
+            headers.remove(name);
+        } else {
+            headers.set(name, value);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.graft.modules.iprules;
 
 import dev.graft.bridge.CtxKeys;
+import dev.graft.bridge.HeaderFields;
 import dev.graft.bridge.Outcome;
 import dev.graft.bridge.Phase;
 import dev.graft.bridge.StageExchange;
@@ -51,7 +52,16 @@ public final class IpRulesStage implements StageModule<IpRulesConfig> {
             byte[] body = (config.message() + "\n").getBytes(StandardCharsets.ISO_8859_1);
             return Outcome.exit(config.status(), List.of(Map.entry("Content-Type", "text/plain")), body);
         }
-        config.clientIpHeader().ifPresent(h -> exchange.request().headers().set(h, d.client()));
+        config.clientIpHeader().ifPresent(h -> setRequestHeader(exchange.request().headers(), h, d.client()));
         return Outcome.proceed();
+    }
+
+    /** ngx.req.set_header: an empty value removes the header, as lua-nginx-module does. */
+    private static void setRequestHeader(HeaderFields headers, String name, String value) {
+        if (value.isEmpty()) {
+            headers.remove(name);
+        } else {
+            headers.set(name, value);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.graft.modules.router;
 
 import dev.graft.bridge.CtxKeys;
+import dev.graft.bridge.HeaderFields;
 import dev.graft.bridge.Outcome;
 import dev.graft.bridge.Phase;
 import dev.graft.bridge.RequestView;
@@ -52,7 +53,7 @@ public final class RouterStage implements StageModule<RouterConfig> {
         // names come from the settings (valid UTF-8): Java text for the host and the ctx
         exchange.upstream(LuaText.ctxText(upstream).orElseThrow());
         exchange.put(CtxKeys.ROUTE, LuaText.ctxText(route).orElseThrow());
-        c.routeHeader().ifPresent(h -> exchange.request().headers().set(h, route));
+        c.routeHeader().ifPresent(h -> setRequestHeader(exchange.request().headers(), h, route));
         return Outcome.proceed();
     }
 
@@ -120,5 +121,14 @@ public final class RouterStage implements StageModule<RouterConfig> {
         exchange.get(CtxKeys.ROUTER_SET_COOKIE)
                 .ifPresent(c -> exchange.response().headers().add("Set-Cookie", LuaText.byteChars(c)));
         return Outcome.proceed();
+    }
+
+    /** ngx.req.set_header: an empty value removes the header, as lua-nginx-module does. */
+    private static void setRequestHeader(HeaderFields headers, String name, String value) {
+        if (value.isEmpty()) {
+            headers.remove(name);
+        } else {
+            headers.set(name, value);
+        }
     }
 }

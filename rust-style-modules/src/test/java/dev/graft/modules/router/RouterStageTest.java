@@ -158,4 +158,13 @@ class RouterStageTest {
         // request headers are byte strings: the UTF-8 bytes of the name
         assertThat(x.requestHeaders().first("X-Route")).hasValue("caf\u00c3\u00a9");
     }
+
+    @Test
+    void anEmptyRouteNameRemovesTheRouteHeaderAsSetHeaderDoes() {
+        RouterConfig c = conf("{\"routes\": [{\"name\": \"\", \"upstream\": \"origin-b\"}], \"route_header\": \"X-Route\"}");
+        FakeExchange x = FakeExchange.get("/").requestHeader("X-Route", "forged");
+        stage.access(x, c);
+        assertThat(x.requestHeaders().contains("X-Route")).isFalse();
+        assertThat(x.get(CtxKeys.ROUTE)).hasValue("");
+    }
 }
