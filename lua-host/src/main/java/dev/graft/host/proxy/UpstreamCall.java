@@ -152,7 +152,7 @@ final class UpstreamCall implements UpstreamHandler.Listener {
             // not reach the client, whose framing is decided afresh.
             ex.responseHeaders().remove(HttpHeaderNames.CONTENT_LENGTH);
         }
-        HopByHopHeaders.strip(ex.responseHeaders());
+        HopByHopHeaders.stripUpstreamResponse(ex.responseHeaders());
         filters = front.startProxiedResponse(request);
     }
 

@@ -28,7 +28,7 @@ class SmallPartsTest {
     }
 
     @Test
-    void hop_by_hop_headers_and_those_named_by_connection_are_removed() {
+    void bug_hop_by_hop_stripping_followed_the_rfc_where_nginx_passes_headers_on() {
         HttpHeaders headers = new DefaultHttpHeaders()
                 .add("Connection", "keep-alive, X-Secret")
                 .add("Connection", "x-other")
@@ -42,8 +42,28 @@ class SmallPartsTest {
                 .add("X-Other", "2")
                 .add("Proxy-Authorization", "Basic abc")
                 .add("Host", "a.test");
+        HttpHeaders upstream = new DefaultHttpHeaders().set(headers);
         HopByHopHeaders.strip(headers);
-        assertThat(headers.names()).containsExactlyInAnyOrder("Proxy-Authorization", "Host");
+        // towards the client nginx drops only Connection, Keep-Alive and the framing
+        assertThat(headers.names()).containsExactlyInAnyOrder("Proxy-Connection", "TE", "Trailer", "Upgrade",
+                "X-Secret", "X-Other", "Proxy-Authorization", "Host");
+        // towards the upstream nginx's proxy module also replaces TE and Upgrade
+        HopByHopHeaders.stripForUpstream(upstream);
+        assertThat(upstream.names()).containsExactlyInAnyOrder("Proxy-Connection", "Trailer",
+                "X-Secret", "X-Other", "Proxy-Authorization", "Host");
+    }
+
+    @Test
+    void bug_proxied_responses_kept_what_nginx_hides_and_every_content_type() {
+        HttpHeaders headers = new DefaultHttpHeaders()
+                .add("Content-Type", "text/html").add("Content-Type", "text/plain")
+                .add("X-Accel-Redirect", "/x").add("X-Accel-Buffering", "no").add("X-Pad", "p")
+                .add("X-Accel-Charset", "utf-8").add("X-Accel-Expires", "5").add("X-Accel-Limit-Rate", "1")
+                .add("Last-Modified", "a").add("Last-Modified", "b").add("Connection", "close");
+        HopByHopHeaders.stripUpstreamResponse(headers);
+        assertThat(headers.getAll("Content-Type")).containsExactly("text/plain");
+        assertThat(headers.getAll("Last-Modified")).containsExactly("a", "b");
+        assertThat(headers.names()).containsExactlyInAnyOrder("Content-Type", "Last-Modified");
     }
 
     @Test
