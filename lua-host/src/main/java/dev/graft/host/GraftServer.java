@@ -12,6 +12,8 @@ import dev.graft.host.admin.AdminServer;
 import dev.graft.host.admin.Dashboard;
 import dev.graft.host.admin.MicrometerGraftMetrics;
 import dev.graft.host.bridge.BridgePipelines;
+import dev.graft.host.rollout.LiveRollout;
+import dev.graft.host.rollout.RolloutControl;
 import dev.graft.host.admin.StatusReport;
 import dev.graft.host.config.ConfigError;
 import dev.graft.host.config.ConfigResult;
@@ -140,6 +142,7 @@ public final class GraftServer implements AutoCloseable {
     private final InetSocketAddress proxyAddress;
     private final EventLoopGroup adminGroup;
     private volatile AdminServer admin;
+    private volatile RolloutControl rollout;
     private volatile GraftConfig config;
     private volatile int generation;
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -175,11 +178,15 @@ public final class GraftServer implements AutoCloseable {
         SharedDicts dicts = SharedDicts.of(config.sharedDicts(), options.clock());
         ProxyServer proxy = null;
         EventLoopGroup adminGroup = null;
+        // issue 7: the live mode table, rollback monitor and audit (system property graft.rollout.audit: a JSONL file)
+        RolloutControl rollout = RolloutControl.start(config.rollout(), metrics.registry(), options.clock(),
+                Optional.ofNullable(System.getProperty("graft.rollout.audit")).map(java.nio.file.Path::of), 1000);
         try {
-            proxy = startProxy(effective, pipelines(effective, dicts, options.clock(), metrics), metrics);
+            proxy = startProxy(effective, pipelines(effective, dicts, options.clock(), metrics, rollout.live()), metrics);
             InetSocketAddress proxyAddress = new InetSocketAddress(listen.host(), proxy.port());
             adminGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             GraftServer server = new GraftServer(options, config, effective, metrics, dicts, proxy, proxyAddress, adminGroup);
+            server.rollout = rollout;
             Map<String, String> runtime = Map.of(
                     "transport", proxy.transport(),
                     "event_loops", Integer.toString(Runtime.getRuntime().availableProcessors()),
@@ -187,6 +194,9 @@ public final class GraftServer implements AutoCloseable {
             StatusReport status = new StatusReport(version(), started, options.clock(), runtime, server::live);
             List<AdminRoute> routes = new ArrayList<>(AdminServer.standardRoutes(status, metrics));
             routes.add(AdminRoute.mutating(HttpMethod.POST, "/reload", request -> server.reloadEndpoint()));
+            routes.addAll(rollout.routes(config.pipeline().stream().map(GraftConfig.PipelineStage::module)
+                    .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new)),
+                    config.admin().token(), server.rolloutHost()));
             routes.add(AdminRoute.mutating(HttpMethod.POST, "/drain", server::drainEndpoint));
             routes.addAll(new Dashboard(server::config, metrics).routes());
             server.admin = bindAdmin(adminGroup, adminAt, new AdminRouter(routes), config.admin().token());
@@ -198,6 +208,7 @@ public final class GraftServer implements AutoCloseable {
             if (adminGroup != null) {
                 adminGroup.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             }
+            rollout.close();
             metrics.close();
             throw e;
         }
@@ -208,9 +219,9 @@ public final class GraftServer implements AutoCloseable {
      * modules the rollout serves from Java, and the native path ({@link BridgePipelines}).
      */
     private static PipelineFactory pipelines(GraftConfig config, SharedDicts dicts, Clock clock,
-                                             MicrometerGraftMetrics metrics) {
+                                             MicrometerGraftMetrics metrics, LiveRollout live) {
         try {
-            return BridgePipelines.factory(config, dicts, clock, metrics);
+            return BridgePipelines.factory(config, dicts, clock, metrics, live);
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw new StartFailed(e.getMessage(), e);
         }
@@ -262,12 +273,13 @@ public final class GraftServer implements AutoCloseable {
         }
         GraftConfig effective = withListen(next, running.listen());
         try {
-            proxy.reload(effective, pipelines(effective, sharedDicts, options.clock(), metrics), metrics);
+            proxy.reload(effective, pipelines(effective, sharedDicts, options.clock(), metrics, rollout.live()), metrics);
         } catch (StartFailed | IllegalStateException e) {
             return new Reload.Refused(List.of(rootMessage(e)));
         }
         config = effective;
         generation++;
+        rollout.reloaded(effective.rollout());
         return new Reload.Applied(generation, notApplied);
     }
 
@@ -328,6 +340,29 @@ public final class GraftServer implements AutoCloseable {
                 yield AdminResponse.json(422, body.toString());
             }
         };
+    }
+
+    /** What the rollout's admin endpoints need: the running config, and a reload with a new rollout. */
+    private RolloutControl.Host rolloutHost() {
+        return new RolloutControl.Host() {
+            @Override
+            public GraftConfig running() {
+                return config;
+            }
+
+            @Override
+            public Optional<String> reloadWith(GraftConfig next) {
+                return switch (reload(next)) {
+                    case Reload.Applied a -> Optional.empty();
+                    case Reload.Refused r -> Optional.of(String.join("; ", r.errors()));
+                };
+            }
+        };
+    }
+
+    /** The live mode table, rollback monitor and audit of issue 7. */
+    public RolloutControl rollout() {
+        return rollout;
     }
 
     private StatusReport.Live live() {
@@ -418,6 +453,7 @@ public final class GraftServer implements AutoCloseable {
         }
         proxy.close();
         admin.close();
+        rollout.close();
         adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         metrics.close();
         closed.countDown();

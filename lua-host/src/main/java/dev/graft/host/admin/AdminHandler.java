@@ -26,6 +26,9 @@ import java.util.Optional;
  */
 public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
+    /** Set by this handler on every request (a client's own value is replaced): the caller's address, for audits. */
+    public static final String REMOTE_HEADER = "X-Graft-Admin-Remote";
+
     private final AdminRouter router;
     private final byte[] token;
 
@@ -36,6 +39,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        request.headers().set(REMOTE_HEADER, String.valueOf(ctx.channel().remoteAddress()));
         AdminResponse answer = answer(request);
         FullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(),
                 HttpResponseStatus.valueOf(answer.status()),

@@ -6,6 +6,7 @@ import dev.graft.host.admin.GraftMetrics;
 import dev.graft.host.exchange.Exchange;
 import dev.graft.host.exchange.RequestPipeline;
 import dev.graft.host.lua.LuaPipeline;
+import dev.graft.host.rollout.LiveRollout;
 import java.util.Optional;
 
 /**
@@ -28,12 +29,20 @@ public final class BridgePipeline implements RequestPipeline {
     private final NativePipeline nativePipeline;
     private final NativePlan plan;
     private final GraftMetrics metrics;
+    private final LiveRollout live;
 
     public BridgePipeline(LuaPipeline lua, NativePipeline nativePipeline, NativePlan plan, GraftMetrics metrics) {
+        this(lua, nativePipeline, plan, metrics, LiveRollout.bindingsDecide());
+    }
+
+    /** @param live the live mode table: a native customer goes to the Lua driver while one of its modules is not live Java */
+    public BridgePipeline(LuaPipeline lua, NativePipeline nativePipeline, NativePlan plan, GraftMetrics metrics,
+            LiveRollout live) {
         this.lua = requireNonNull(lua, "lua");
         this.nativePipeline = requireNonNull(nativePipeline, "nativePipeline");
         this.plan = requireNonNull(plan, "plan");
         this.metrics = requireNonNull(metrics, "metrics");
+        this.live = requireNonNull(live, "live");
     }
 
     /** The Lua side, for tests and tools. */
@@ -50,7 +59,7 @@ public final class BridgePipeline implements RequestPipeline {
     public Verdict onRequest(Exchange ex) {
         if (plan.anyJava()) {
             Optional<String> customer = plan.customer(ex);
-            if (customer.isEmpty() || plan.natives().containsKey(customer.get())) {
+            if (customer.isEmpty() || liveNative(customer.get())) {
                 ex.variables().put(NATIVE, "");
                 metrics.nativeRequest();
                 Verdict v = nativePipeline.onRequest(ex);
@@ -63,6 +72,20 @@ public final class BridgePipeline implements RequestPipeline {
             LuaPipeline.customer(ex).ifPresent(c -> ex.variables().put(CUSTOMER_VARIABLE, c));
         }
         return v;
+    }
+
+    /** The customer's whole pipeline is Java in this generation and in the live mode table. */
+    private boolean liveNative(String customer) {
+        NativePlan.CustomerPlan cp = plan.natives().get(customer);
+        if (cp == null) {
+            return false;
+        }
+        for (String module : cp.modules()) {
+            if (!(live.mode(module, customer) instanceof dev.graft.host.config.Rollout.Mode.Java)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean isNative(Exchange ex) {

@@ -12,6 +12,7 @@ import dev.graft.host.lua.LuaPipeline;
 import dev.graft.host.lua.LuaScripts;
 import dev.graft.host.lua.lib.NgxLibraries;
 import dev.graft.host.lua.lib.NgxTime;
+import dev.graft.host.rollout.LiveRollout;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -49,11 +50,21 @@ public final class BridgePipelines {
      */
     public static dev.graft.host.proxy.PipelineFactory factory(GraftConfig config, SharedDicts dicts,
             InstantSource clock, GraftMetrics metrics) {
+        return factory(config, dicts, clock, metrics, new LiveRollout(config.rollout()));
+    }
+
+    /**
+     * As {@link #factory(GraftConfig, SharedDicts, InstantSource, GraftMetrics)}, with the
+     * process's live mode table (kept across reloads by the server).
+     */
+    public static dev.graft.host.proxy.PipelineFactory factory(GraftConfig config, SharedDicts dicts,
+            InstantSource clock, GraftMetrics metrics, LiveRollout live) {
+        requireNonNull(live, "live");
         ModuleBindings bindings = bindings(config);
         LuaScripts scripts = LuaScripts.open(config.scripts());
         int workers = Runtime.getRuntime().availableProcessors();
         AtomicReference<BridgePipeline> first = new AtomicReference<>(
-                switch (build(config, bindings, scripts, dicts, clock, metrics, 0, workers)) {
+                switch (build(config, bindings, scripts, dicts, clock, metrics, 0, workers, live)) {
                     case Built.Ready r -> r.pipeline();
                     case Built.Failed f -> throw new IllegalStateException(f.message());
                 });
@@ -63,7 +74,8 @@ public final class BridgePipelines {
             if (ready != null) {
                 return ready;
             }
-            return switch (build(config, bindings, scripts, dicts, clock, metrics, nextId.getAndIncrement(), workers)) {
+            return switch (build(config, bindings, scripts, dicts, clock, metrics, nextId.getAndIncrement(), workers,
+                    live)) {
                 case Built.Ready r -> r.pipeline();
                 case Built.Failed f -> throw new IllegalStateException(f.message());
             };
@@ -107,7 +119,15 @@ public final class BridgePipelines {
      */
     public static Built build(GraftConfig config, ModuleBindings bindings, LuaScripts scripts, SharedDicts dicts,
             InstantSource clock, GraftMetrics metrics, int workerId, int workers) {
+        return build(config, bindings, scripts, dicts, clock, metrics, workerId, workers,
+                new LiveRollout(requireNonNull(config, "config").rollout()));
+    }
+
+    /** As the method above, with a live mode table that the Java-backed handlers consult per request. */
+    public static Built build(GraftConfig config, ModuleBindings bindings, LuaScripts scripts, SharedDicts dicts,
+            InstantSource clock, GraftMetrics metrics, int workerId, int workers, LiveRollout live) {
         requireNonNull(config, "config");
+        requireNonNull(live, "live");
         requireNonNull(bindings, "bindings");
         AtomicReference<NgxTime> time = new AtomicReference<>();
         Clock ngxClock = new Clock() {
@@ -132,7 +152,8 @@ public final class BridgePipelines {
             }
         };
         String defaultUpstream = config.defaultUpstream() == null ? "" : config.defaultUpstream();
-        LoopServices services = new LoopServices(dicts, ngxClock, new SplittableRandom(), defaultUpstream, metrics);
+        LoopServices services = new LoopServices(dicts, ngxClock, new SplittableRandom(), defaultUpstream, metrics,
+                live);
         JavaHandlers handlers = new JavaHandlers(bindings, services);
         LuaLibrary ngx = (g, t) -> time.set(NgxLibraries.installAll(g, t, dicts, clock));
         Runnable refresh = () -> time.get().refresh();
@@ -155,7 +176,7 @@ public final class BridgePipelines {
         }
         NativePlan plan = NativePlan.of(config, bindings);
         NativePipeline nativePipeline = new NativePipeline(plan, services, lua.vm(), handlers, driverConfig, refresh);
-        return new Built.Ready(new BridgePipeline(lua, nativePipeline, plan, metrics));
+        return new Built.Ready(new BridgePipeline(lua, nativePipeline, plan, metrics, live));
     }
 
     /** The table the driver's init got: {@code require("pipeline").config()}. */

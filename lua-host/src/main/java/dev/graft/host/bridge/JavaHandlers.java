@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.graft.bridge.BodyChunk;
 import dev.graft.bridge.Phase;
 import dev.graft.bridge.StageModule;
+import dev.graft.host.config.Rollout;
 import dev.graft.host.exchange.Exchange;
 import dev.graft.host.lua.LuaLibrary;
 import dev.graft.host.lua.LuaVm;
@@ -132,13 +133,21 @@ public final class JavaHandlers implements LuaLibrary {
         return s.toString();
     }
 
-    /** One Java-backed phase function of a handler table. */
+    /**
+     * One Java-backed phase function of a handler table. Who serves is decided per request: the
+     * customer must be bound to Java in this generation, and the live mode table
+     * ({@link LoopServices#rollout()}, one volatile read) must say Java, or canary with this
+     * request's key in the Java share; otherwise the Lua handler's function runs. Under canary
+     * the Lua side is timed too, for the rollback check's Java/Lua latency ratio.
+     */
     private final class PhaseFunction extends VarArgFunction {
+        private final String module;
         private final ModuleBindings.Binding binding;
         private final Phase phase;
         private final LuaValue lua;
 
         PhaseFunction(String module, ModuleBindings.Binding binding, Phase phase, LuaValue lua) {
+            this.module = module;
             this.binding = binding;
             this.phase = phase;
             this.lua = lua;
@@ -157,9 +166,31 @@ public final class JavaHandlers implements LuaLibrary {
             if (config == null) {
                 return lua.invoke(args); // this customer is served by Lua
             }
+            switch (services.rollout().mode(module, customer)) {
+                case Rollout.Mode.Lua l -> {
+                    return lua.invoke(args); // rolled back (or switched) to Lua live
+                }
+                case Rollout.Mode.Java j -> {
+                    return java(ex, customer, config, args);
+                }
+                case Rollout.Mode.Canary c -> {
+                    if (CanaryChoice.java(c, module, ex, customer)) {
+                        return java(ex, customer, config, args);
+                    }
+                    long start = System.nanoTime();
+                    try {
+                        return lua.invoke(args);
+                    } finally {
+                        services.rollout().stats(module).luaCall(System.nanoTime() - start);
+                    }
+                }
+            }
+        }
+
+        private Varargs java(Exchange ex, String customer, Object config, Varargs args) {
             BridgeExchange sx = new BridgeExchange(ex, customer, services);
             BodyChunk chunk = phase == Phase.BODY_FILTER ? new ScopeChunk(scope) : null;
-            return switch (StageCall.run(binding.module(), config, phase, sx, chunk, services.metrics())) {
+            return switch (StageCall.run(binding.module(), config, phase, sx, chunk, services)) {
                 case StageCall.Result.Continue c -> LuaValue.NONE;
                 case StageCall.Result.Exit x -> exit(ex, x);
                 case StageCall.Result.ToLua t -> lua.invoke(args);

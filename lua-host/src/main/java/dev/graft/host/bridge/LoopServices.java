@@ -17,10 +17,19 @@ import java.util.random.RandomGenerator;
  * @param random          this loop's randomness
  * @param defaultUpstream {@code $graft_upstream} before a stage sets it ("" for none)
  * @param metrics         where fallbacks, exceptions and Lua entries are counted
+ * @param rollout         the live mode table (canary choices, rollbacks) and per-module call statistics
  */
 public record LoopServices(SharedDicts dicts, Clock clock, RandomGenerator random, String defaultUpstream,
-                           GraftMetrics metrics) {
+                           GraftMetrics metrics, dev.graft.host.rollout.LiveRollout rollout) {
+
+    /** Services without a live table: the generation's own bindings decide who serves. */
+    public LoopServices(SharedDicts dicts, Clock clock, RandomGenerator random, String defaultUpstream,
+                        GraftMetrics metrics) {
+        this(dicts, clock, random, defaultUpstream, metrics, dev.graft.host.rollout.LiveRollout.bindingsDecide());
+    }
+
     public LoopServices {
+        requireNonNull(rollout, "rollout");
         requireNonNull(dicts, "dicts");
         requireNonNull(clock, "clock");
         requireNonNull(random, "random");

@@ -84,7 +84,7 @@ public record ModuleBindings(Map<String, Binding> modules) {
             }
             Optional<StageModule<?>> module = catalog.find(name);
             if (module.isEmpty()) {
-                String where = mr.mode() instanceof Rollout.Mode.Java ? "rollout." + name + ".mode"
+                String where = mr.mode().servesJava() ? "rollout." + name + ".mode"
                         : "rollout." + name + ".customers";
                 String why = catalog.problems().isEmpty() ? ""
                         : "; module registrations that failed: " + String.join("; ", catalog.problems());
@@ -97,7 +97,7 @@ public record ModuleBindings(Map<String, Binding> modules) {
             Map<String, Object> configs = new LinkedHashMap<>();
             for (Map.Entry<String, GraftConfig.CustomerConfig> c : config.customers().entrySet()) {
                 ObjectNode settings = c.getValue().modules().get(name);
-                if (settings == null || !(mr.mode(c.getKey()) instanceof Rollout.Mode.Java)) {
+                if (settings == null || !mr.bindsJava(c.getKey())) {
                     continue;
                 }
                 String path = "customers." + c.getKey() + ".modules." + name;

@@ -121,7 +121,7 @@ public final class NativePipeline implements RequestPipeline {
         ex.phase(phase);
         for (NativePlan.Step step : cp.steps(phase)) {
             BridgeExchange sx = new BridgeExchange(ex, customer, services);
-            Next next = switch (StageCall.run(step.stage(), step.config(), phase, sx, null, services.metrics())) {
+            Next next = switch (StageCall.run(step.stage(), step.config(), phase, sx, null, services)) {
                 case StageCall.Result.Continue c -> ex.output().size() > 0 ? Next.RESPOND : Next.CONTINUE;
                 case StageCall.Result.Exit x -> {
                     ExitResponses.respond(ex, x.exit());
@@ -211,7 +211,7 @@ public final class NativePipeline implements RequestPipeline {
         int exitStatus = Integer.MIN_VALUE;
         for (NativePlan.Step step : cp.get().steps(Phase.HEADER_FILTER)) {
             BridgeExchange sx = new BridgeExchange(ex, customer.get(), services);
-            switch (StageCall.run(step.stage(), step.config(), Phase.HEADER_FILTER, sx, null, services.metrics())) {
+            switch (StageCall.run(step.stage(), step.config(), Phase.HEADER_FILTER, sx, null, services)) {
                 case StageCall.Result.Continue c -> { }
                 case StageCall.Result.Exit x -> {
                     ExitResponses.headers(ex, x.exit());
@@ -276,7 +276,7 @@ public final class NativePipeline implements RequestPipeline {
         Chunk holder = new Chunk(chunk, last);
         for (NativePlan.Step step : cp.get().steps(Phase.BODY_FILTER)) {
             BridgeExchange sx = new BridgeExchange(ex, customer.get(), services);
-            if (StageCall.run(step.stage(), step.config(), Phase.BODY_FILTER, sx, holder, services.metrics())
+            if (StageCall.run(step.stage(), step.config(), Phase.BODY_FILTER, sx, holder, services)
                     instanceof StageCall.Result.ToLua) {
                 vm.scope().bodyChunk(LuaString.valueUsing(holder.bytes), holder.last);
                 CallResult r = luaStage(ex, customer.get(), step.module(), Phase.BODY_FILTER);
@@ -308,7 +308,7 @@ public final class NativePipeline implements RequestPipeline {
         List<NativePlan.Step> steps = cp.get().steps(Phase.LOG);
         for (NativePlan.Step step : steps) {
             BridgeExchange sx = new BridgeExchange(ex, customer.get(), services);
-            if (StageCall.run(step.stage(), step.config(), Phase.LOG, sx, null, services.metrics())
+            if (StageCall.run(step.stage(), step.config(), Phase.LOG, sx, null, services)
                     instanceof StageCall.Result.ToLua) {
                 if (filterFailed(ex, Phase.LOG, step.module(), luaStage(ex, customer.get(), step.module(), Phase.LOG))) {
                     break;

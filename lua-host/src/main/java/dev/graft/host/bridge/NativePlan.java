@@ -35,8 +35,8 @@ record NativePlan(Map<String, String> hostIndex, Map<String, CustomerPlan> nativ
     /** One stage of a native customer. */
     record Step(String module, StageModule<?> stage, Object config) {}
 
-    /** A native customer's stages, per phase. */
-    record CustomerPlan(Map<Phase, List<Step>> phases, boolean filtersBody) {
+    /** A native customer's stages, per phase, and the modules they are (for the live mode check). */
+    record CustomerPlan(Map<Phase, List<Step>> phases, boolean filtersBody, List<String> modules) {
         List<Step> steps(Phase p) {
             return phases.getOrDefault(p, List.of());
         }
@@ -53,6 +53,7 @@ record NativePlan(Map<String, String> hostIndex, Map<String, CustomerPlan> nativ
                 normalizeHost(h).ifPresent(n -> hosts.put(n, customer));
             }
             Map<Phase, List<Step>> phases = new EnumMap<>(Phase.class);
+            List<String> modules = new ArrayList<>();
             boolean allJava = true;
             for (GraftConfig.PipelineStage stage : config.pipeline()) {
                 if (!c.getValue().modules().containsKey(stage.module())) {
@@ -64,6 +65,7 @@ record NativePlan(Map<String, String> hostIndex, Map<String, CustomerPlan> nativ
                     allJava = false;
                     break;
                 }
+                modules.add(stage.module());
                 for (Phase p : Phase.values()) {
                     if (b.get().module().phases().contains(p)) {
                         phases.computeIfAbsent(p, k -> new ArrayList<>())
@@ -74,7 +76,8 @@ record NativePlan(Map<String, String> hostIndex, Map<String, CustomerPlan> nativ
             if (allJava) {
                 Map<Phase, List<Step>> frozen = new EnumMap<>(Phase.class);
                 phases.forEach((p, l) -> frozen.put(p, List.copyOf(l)));
-                natives.put(customer, new CustomerPlan(frozen, frozen.containsKey(Phase.BODY_FILTER)));
+                natives.put(customer, new CustomerPlan(frozen, frozen.containsKey(Phase.BODY_FILTER),
+                        List.copyOf(modules)));
             }
         }
         return new NativePlan(hosts, natives, !bindings.modules().isEmpty());

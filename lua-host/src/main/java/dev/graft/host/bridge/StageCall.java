@@ -46,7 +46,16 @@ final class StageCall {
      * @param chunk the body chunk in body_filter, else null
      */
     static Result run(StageModule<?> module, Object config, Phase phase, StageExchange exchange, BodyChunk chunk,
-            GraftMetrics metrics) {
+            LoopServices services) {
+        long start = System.nanoTime();
+        Result r = sort(module, config, phase, exchange, chunk, services.metrics());
+        services.rollout().stats(module.name()).javaCall(System.nanoTime() - start, r instanceof Result.ToLua,
+                r instanceof Result.ToLua t && t.reason() == EXCEPTION);
+        return r;
+    }
+
+    private static Result sort(StageModule<?> module, Object config, Phase phase, StageExchange exchange,
+            BodyChunk chunk, GraftMetrics metrics) {
         Outcome outcome;
         try {
             outcome = invoke(module, config, phase, exchange, chunk);

@@ -72,10 +72,10 @@ class BridgeConfigTest {
                  "probe": {"mode": "rust", "customers": {"ghost": "java", "other": "maybe"}, "extra": 1}}
                 """))).containsExactlyInAnyOrder(
                 "rollout.nosuch: {\"mode\":\"java\"} (expected: a module of the pipeline: probe, guard, luaonly)",
-                "rollout.probe.mode: \"rust\" (expected: lua or java)",
+                "rollout.probe.mode: \"rust\" (expected: lua, java or canary)",
                 "rollout.probe.customers.ghost: \"java\" (expected: a customer of the config)",
-                "rollout.probe.customers.other: \"maybe\" (expected: lua or java)",
-                "rollout.probe.extra: 1 (expected: a known key: mode, customers)");
+                "rollout.probe.customers.other: \"maybe\" (expected: lua, java or canary)",
+                "rollout.probe.extra: 1 (expected: a known key: mode, percent, key, customers, rollback, steps, step_s)");
     }
 
     @Test

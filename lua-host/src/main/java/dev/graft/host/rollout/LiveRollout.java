@@ -1,0 +1,69 @@
+package dev.graft.host.rollout;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.graft.host.config.Rollout;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
+
+/**
+ * The process's live mode table: the {@link Rollout} that the Java-backed handlers and the
+ * native path consult on every request (one volatile read of an immutable table), swapped
+ * atomically by the admin API, a reload and an automatic rollback, plus each module's call
+ * statistics. Survives reloads (the server keeps one); a config generation binds the Java
+ * settings of the customers its own rollout serves from Java, and the live table can only
+ * narrow that (a change that needs more bindings goes through a reload).
+ */
+public final class LiveRollout {
+
+    private final AtomicReference<Rollout> current;
+    private final ConcurrentHashMap<String, ModuleStats> stats = new ConcurrentHashMap<>();
+    private final boolean bindingsDecide;
+
+    public LiveRollout(Rollout initial) {
+        this(initial, false);
+    }
+
+    private LiveRollout(Rollout initial, boolean bindingsDecide) {
+        this.current = new AtomicReference<>(requireNonNull(initial, "initial"));
+        this.bindingsDecide = bindingsDecide;
+    }
+
+    /**
+     * A table that says Java for every module: a config generation's bindings alone decide, as
+     * before live modes (benchmarks and tools that build a pipeline without a server).
+     */
+    public static LiveRollout bindingsDecide() {
+        return new LiveRollout(Rollout.ALL_LUA, true);
+    }
+
+    /** The table now. */
+    public Rollout current() {
+        return current.get();
+    }
+
+    /** The live mode of {@code module} for {@code customer}. */
+    public Rollout.Mode mode(String module, String customer) {
+        if (bindingsDecide) {
+            return Rollout.Mode.JAVA;
+        }
+        return current.get().mode(module, customer);
+    }
+
+    /** Replaces the table; returns the one it replaced. */
+    public Rollout set(Rollout next) {
+        return current.getAndSet(requireNonNull(next, "next"));
+    }
+
+    /** Atomically applies {@code change} to the table; returns the new table. */
+    public Rollout update(UnaryOperator<Rollout> change) {
+        return current.updateAndGet(change);
+    }
+
+    /** {@code module}'s statistics (created on first use). */
+    public ModuleStats stats(String module) {
+        ModuleStats s = stats.get(module);
+        return s != null ? s : stats.computeIfAbsent(module, m -> new ModuleStats());
+    }
+}
