@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = GraftCli.Version.class,
         description = "Runs an OpenResty-style Lua proxy pipeline on the JVM, and migrates it to Java one module at a time.",
-        subcommands = {ServeCommand.class, CheckConfigCommand.class, DemoCommand.class, ParityCommand.class,
+        subcommands = {ServeCommand.class, CheckConfigCommand.class, DemoCommand.class, ParityCommand.class, DualRunCommand.class,
         CommandLine.HelpCommand.class})
 public final class GraftCli implements Runnable {
 
