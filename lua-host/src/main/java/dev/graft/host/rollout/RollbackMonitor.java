@@ -115,6 +115,7 @@ public final class RollbackMonitor implements AutoCloseable {
             ModuleStats.Totals w = h.peekLast().totals().minus(h.peekFirst().totals());
             windows.put(module, new Window(policy.windowSeconds(), w));
             if (!servesJava(mr)) {
+                promote(module, mr, policy, w, now);
                 continue;
             }
             Optional<Event> breach = breach(module, policy, w, now, mr);
@@ -181,7 +182,9 @@ public final class RollbackMonitor implements AutoCloseable {
         if (p.rolledBack() || p.step() + 1 >= mr.steps().size()) {
             return;
         }
-        if (now.isBefore(p.since().plusSeconds(mr.stepSeconds())) || w.javaCalls() < policy.minCalls()) {
+        // from a mode that serves no Java there is no evidence to wait for: time alone advances it
+        boolean evidence = !servesJava(mr) || w.javaCalls() >= policy.minCalls();
+        if (now.isBefore(p.since().plusSeconds(mr.stepSeconds())) || !evidence) {
             return;
         }
         int next = p.step() + 1;
