@@ -93,7 +93,10 @@ local function compile_keys(conf)
     if type(conf.keys) ~= "table" then
         return nil
     end
-    local hash = conf.key_hash or "plain"
+    local hash = conf.key_hash
+    if hash == nil or hash == ngx.null then
+        hash = "plain"
+    end
     if hash ~= "plain" and hash ~= "md5" and hash ~= "sha1" then
         ngx_log(ERR, "auth: key_hash: ", tostring(hash), " (expected: plain, md5 or sha1), no key is valid")
         hash = "none"

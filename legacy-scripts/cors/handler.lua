@@ -90,7 +90,7 @@ local function compile(conf)
     end
     local expose = string_list(conf.expose_headers, "expose_headers")
     local max_age = conf.max_age
-    if max_age == nil then
+    if max_age == nil or max_age == ngx.null then
         max_age = 600
     end
     c = {

@@ -32,7 +32,7 @@ function _M.compile(name, p)
     for i, t in ipairs(p.targets) do
         local upstream = type(t) == "table" and t.upstream
         local weight = type(t) == "table" and t.weight
-        if weight == nil then
+        if weight == nil or weight == ngx.null then
             weight = 1
         end
         if type(upstream) ~= "string" or upstream == "" or type(weight) ~= "number" or weight < 0
