@@ -44,7 +44,7 @@ public final class ConfigLoader {
 
     static final List<String> ROOT_KEYS = List.of(
             "listen", "admin", "scripts", "default_upstream", "pipeline", "shared_dicts",
-            "upstreams", "customers", "limits", "lua", "rollout", "record");
+            "upstreams", "customers", "limits", "lua", "rollout", "record", "logging");
     private static final List<String> LISTENER_KEYS = List.of("host", "port");
     private static final List<String> ADMIN_KEYS = List.of("listen", "token");
     private static final List<String> STAGE_KEYS = List.of("module", "reads_body");
@@ -150,6 +150,7 @@ public final class ConfigLoader {
             long budget = lua(o.get("lua"));
             Rollout rollout = rollout(o.get("rollout"), o.get("customers"));
             errors.addAll(dev.graft.host.record.RecordSettings.check(o, baseDir));
+            errors.addAll(dev.graft.host.log.LoggingSettings.check(o, baseDir));
             if (!errors.isEmpty()) {
                 return new ConfigResult.Invalid(errors);
             }

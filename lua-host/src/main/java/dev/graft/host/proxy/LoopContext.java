@@ -25,6 +25,7 @@ final class LoopContext {
     private final String defaultUpstream;
     private final Map<String, WeightedPicker> pickers = new HashMap<>();
     private final dev.graft.host.record.RequestRecorder recorder;
+    private final dev.graft.host.log.AccessLog accessLog;
 
     LoopContext(GraftConfig config, RequestPipeline pipeline, UpstreamPool pool, GraftMetrics metrics, BooleanSupplier draining) {
         this.config = config;
@@ -34,6 +35,7 @@ final class LoopContext {
         this.draining = draining;
         this.defaultUpstream = config.defaultUpstream();
         this.recorder = dev.graft.host.record.RequestRecorder.of(config);
+        this.accessLog = dev.graft.host.log.AccessLog.of(config); // off unless logging.access_log says where
     }
 
     GraftConfig config() { return config; }
@@ -42,6 +44,7 @@ final class LoopContext {
     GraftMetrics metrics() { return metrics; }
     String defaultUpstream() { return defaultUpstream; }
     dev.graft.host.record.RequestRecorder recorder() { return recorder; }
+    dev.graft.host.log.AccessLog accessLog() { return accessLog; }
 
     /** Whether the server is draining: connections close after their current response. */
     boolean draining() {

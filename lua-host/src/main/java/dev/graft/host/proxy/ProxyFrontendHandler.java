@@ -415,7 +415,9 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         cur.logged = true;
         loop.pipeline().onLog(cur.exchange);
-        loop.metrics().requestServed(cur.exchange.variables().getOrDefault("graft_customer", ""), status);
+        String customer = cur.exchange.variables().getOrDefault("graft_customer", "");
+        loop.metrics().requestServed(customer, status);
+        loop.accessLog().log(cur.exchange, customer, status); // one JSON line when logging.access_log is set
     }
 
     // --- refusals and closing

@@ -61,6 +61,11 @@ final class RolloutSite {
                 """.formatted(v, v));
     }
 
+    /** The stamp module's whole source replaced: for error and log tests. */
+    void writeScriptSource(String source) throws IOException {
+        write(dir.resolve("stamp/handler.lua"), source);
+    }
+
     /** A stamp module that does not compile: a reload must refuse it and change nothing. */
     void writeBrokenScript() throws IOException {
         write(dir.resolve("stamp/handler.lua"), "local _M = {} function _M.header_filter(conf) ngx.header[ end return _M\n");
@@ -68,6 +73,11 @@ final class RolloutSite {
 
     /** The config with stamp value {@code value} and the headers module served by Java or Lua: a config change. */
     void writeConfig(int value, boolean headersInJava) throws IOException {
+        writeConfig(value, headersInJava, "");
+    }
+
+    /** As {@link #writeConfig(int, boolean)}, with {@code extra} top-level members (",\"logging\": {...}"). */
+    void writeConfig(int value, boolean headersInJava, String extra) throws IOException {
         write(configFile, """
                 {"listen": {"host": "127.0.0.1", "port": %d},
                  "admin": {"listen": %s, "token": "%s"},
@@ -77,8 +87,8 @@ final class RolloutSite {
                  "upstreams": {"origin": {"servers": [{"address": "127.0.0.1:%d"}], "idle_timeout_ms": 60000}},
                  "customers": {"app": {"hosts": ["app.test"],
                                        "modules": {"headers": {"nosniff": true}, "stamp": {"value": %d}}}},
-                 "rollout": {"headers": {"mode": "%s"}}}
-                """.formatted(listenPort, adminListen, TOKEN, originPort, value, headersInJava ? "java" : "lua"));
+                 "rollout": {"headers": {"mode": "%s"}}%s}
+                """.formatted(listenPort, adminListen, TOKEN, originPort, value, headersInJava ? "java" : "lua", extra));
     }
 
     GraftConfig config() {
