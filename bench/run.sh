@@ -135,6 +135,13 @@ elapsed=$(( $(date -u +%s) - started ))
   echo
   cat "$OUT/machine.md"
   echo
+  load_start=$(sed -n 's/^- load average at start: \([0-9.]*\).*/\1/p' "$OUT/machine.md")
+  if awk -v l="${load_start:-0}" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }'; then
+    echo "**The machine was busy** (load average ${load_start} on $(nproc) cores when the run started): other"
+    echo "processes took CPU from every measurement, so absolute numbers are noisy and the spreads wide;"
+    echo "compare the ratios, and re-run on an idle machine before drawing conclusions from small differences."
+    echo
+  fi
   [[ -f $OUT/jmh.md ]] && { cat "$OUT/jmh.md"; echo; }
   [[ -f $OUT/load.md ]] && { cat "$OUT/load.md"; echo; }
   echo "## Commands"

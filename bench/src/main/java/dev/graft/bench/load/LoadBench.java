@@ -87,13 +87,13 @@ public final class LoadBench {
         Path plain = script("mix.lua", RequestMix.wrkScript(0, false));
         Path counting = script("mix-statuses.lua", RequestMix.wrkScript(0, true));
 
-        // each target once: the statuses it answers the mix with, then JIT warm-up
+        // each target once: JIT warm-up, then the statuses it answers the mix with
         Map<String, JsonNode> statuses = new LinkedHashMap<>();
         for (Target t : targets) {
+            wrk(t, plain, o.warmup(), false);
             WrkResult v = wrk(t, counting, 3, true);
             statuses.put(t.name(), v.statuses());
             log(t.name() + ": statuses " + v.statuses());
-            wrk(t, plain, o.warmup(), false);
         }
 
         // saturation, interleaved: rep 1 of every target, then rep 2 ...
@@ -175,7 +175,8 @@ public final class LoadBench {
     private WrkResult wrk(Target t, Path script, int seconds, boolean statuses) throws Exception {
         List<String> cmd = List.of("wrk", "-t1", "-c" + o.connections(), "-d" + seconds + "s", "--timeout", "5s",
                 "-s", script.toString(), "http://127.0.0.1:" + t.port() + "/");
-        note(String.join(" ", cmd));
+        // one line per kind of run: the configurations differ only in the port (listed apart)
+        note(String.join(" ", cmd).replace("127.0.0.1:" + t.port() + "/", "127.0.0.1:$PORT/"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
@@ -305,6 +306,7 @@ public final class LoadBench {
             return Optional.of("did not start: " + startFailure(err) + " (see " + err.getFileName() + ")");
         }
         targets.add(new JvmTarget(name, port, p, probe));
+        note("# " + name + ": $PORT=" + port);
         log(name + ": pid " + p.pid() + " on port " + port);
         return Optional.empty();
     }
@@ -336,6 +338,7 @@ public final class LoadBench {
                 .redirectOutput(prefix.resolve("logs/stdout.log").toFile()).start();
         awaitPort(name, p, port, prefix.resolve("logs/error.log"));
         targets.add(new NginxTarget(name, port, p));
+        note("# " + name + ": $PORT=" + port);
         log(name + ": master pid " + p.pid() + " on port " + port);
         return Optional.empty();
     }

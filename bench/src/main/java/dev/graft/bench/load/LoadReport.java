@@ -115,7 +115,7 @@ final class LoadReport {
         ratio(s, r, "CPU per request, half-and-half / all-Lua", "mix", "lua", r.saturation(),
                 LoadBench.Sample::cpuMicrosPerRequest, "–");
 
-        s.append("\n### Statuses the mix got (3 s validation run per configuration)\n\n");
+        s.append("\n### Statuses the mix got (a 3 s run per configuration after its warm-up)\n\n");
         s.append("| configuration | statuses (count) |\n| --- | --- |\n");
         for (String name : r.order()) {
             s.append("| ").append(label(name)).append(" | ").append(r.statuses().get(name).toString()).append(" |\n");
