@@ -3,6 +3,9 @@ package dev.graft.modules.accesslog;
 import static java.util.Objects.requireNonNull;
 
 import dev.graft.bridge.StageExchange.LogLevel;
+import dev.graft.modules.lua.ConfigProblems;
+import dev.graft.modules.lua.LuaText;
+import dev.graft.modules.lua.LuaValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +38,7 @@ public record AccesslogPlan(LogLevel level, List<String> headers, List<String> e
         List<String> problems = new ArrayList<>();
         LogLevel lv = LogLevel.NOTICE;
         if (level.isPresent()) {
-            LogLevel found = level.get() instanceof String s ? LEVELS.get(LuaValues.asciiLower(s)) : null;
+            LogLevel found = level.get() instanceof String s ? LEVELS.get(LuaText.asciiLower(s)) : null;
             if (found != null) {
                 lv = found;
             } else {
@@ -47,7 +50,7 @@ public record AccesslogPlan(LogLevel level, List<String> headers, List<String> e
             if (requestHeaders.get() instanceof List<?> l) {
                 for (Object name : l) {
                     if (name instanceof String s && !s.isEmpty()) {
-                        headers.add(LuaValues.asciiLower(s));
+                        headers.add(LuaText.asciiLower(s));
                     }
                 }
             }

@@ -1,5 +1,7 @@
 package dev.graft.modules.auth;
 
+import dev.graft.modules.lua.ConfigProblems;
+import dev.graft.modules.lua.LuaText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +36,7 @@ public record AuthConfig(
         Optional<SignedUrls> signed,
         Optional<Boolean> stripCredentials,
         Optional<String> userHeader,
-        LoadProblems loadProblems) {
+        ConfigProblems loadProblems) {
 
     /** How stored keys are compared. */
     enum Hash { PLAIN, MD5, SHA1, NONE }
@@ -45,13 +47,13 @@ public record AuthConfig(
         keys = LuaText.orEmpty(keys).map(list -> normalize(list, hash));
         keyHeader = LuaText.orEmpty(keyHeader).filter(h -> !h.isEmpty()).map(LuaText::bytes);
         keyQueryArg = LuaText.orEmpty(keyQueryArg).filter(a -> !a.isEmpty()).map(LuaText::bytes);
-        keyPaths = LuaText.prefixes(keyPaths);
+        keyPaths = PathPrefixes.prefixes(keyPaths);
         realm = LuaText.orEmpty(realm).map(LuaText::bytes);
         basic = LuaText.orEmpty(basic);
         signed = LuaText.orEmpty(signed);
         stripCredentials = LuaText.orEmpty(stripCredentials);
         userHeader = LuaText.orEmpty(userHeader).filter(h -> !h.isEmpty()).map(LuaText::bytes);
-        loadProblems = new LoadProblems(problems(keys, keyHash, keyPaths, basic, signed));
+        loadProblems = new ConfigProblems(problems(keys, keyHash, keyPaths, basic, signed));
     }
 
     /** The settings as they come from JSON. */
@@ -94,7 +96,7 @@ public record AuthConfig(
                 continue;
             }
             String user = e.user().map(LuaText::bytes).orElse("key#" + (i + 1));
-            Optional<String> key = e.key().map(LuaText::bytes).map(k -> hash == Hash.PLAIN ? k : LuaText.lower(k));
+            Optional<String> key = e.key().map(LuaText::bytes).map(k -> hash == Hash.PLAIN ? k : LuaText.asciiLower(k));
             out.add(new KeyEntry(key, Optional.of(user)));
         }
         return List.copyOf(out);
@@ -126,7 +128,7 @@ public record AuthConfig(
 
     /** The lines the Lua module logs at {@code error} when it first compiles these settings. */
     public List<String> problems() {
-        return loadProblems.lines();
+        return loadProblems.messages();
     }
 
     private static List<String> problems(Optional<List<KeyEntry>> keys, Optional<String> keyHash,
@@ -142,14 +144,14 @@ public record AuthConfig(
                     out.add("auth: keys[" + (i + 1) + "]: not a key, ignored");
                 }
             }
-            LuaText.prefixProblems("key_paths", keyPaths, out);
+            PathPrefixes.prefixProblems("key_paths", keyPaths, out);
         });
-        basic.ifPresent(b -> LuaText.prefixProblems("basic.paths", b.paths(), out));
+        basic.ifPresent(b -> PathPrefixes.prefixProblems("basic.paths", b.paths(), out));
         signed.ifPresent(s -> {
             if (s.secret().isEmpty()) {
                 out.add("auth: signed.secret: missing (expected: a non-empty string), no signature is valid");
             }
-            LuaText.prefixProblems("signed.paths", s.paths(), out);
+            PathPrefixes.prefixProblems("signed.paths", s.paths(), out);
         });
         return out;
     }

@@ -8,6 +8,8 @@ import dev.graft.bridge.RequestView;
 import dev.graft.bridge.StageExchange;
 import dev.graft.bridge.StageExchange.LogLevel;
 import dev.graft.bridge.StageModule;
+import dev.graft.modules.lua.HeaderLimit;
+import dev.graft.modules.lua.LuaText;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -55,18 +57,18 @@ public final class AuthStage implements StageModule<AuthConfig> {
 
     @Override
     public Outcome access(StageExchange exchange, AuthConfig config) {
-        config.loadProblems().writeOnce(exchange);
+        config.loadProblems().reportOnce(exchange);
         if (HeaderLimit.exceeded(exchange.request().headers())) {
             return Outcome.fallback(HeaderLimit.FALLBACK);
         }
         String uri = exchange.request().uri();
-        if (config.signed().isPresent() && LuaText.covers(config.signed().get().paths(), uri)) {
+        if (config.signed().isPresent() && PathPrefixes.covers(config.signed().get().paths(), uri)) {
             return signed(exchange, config, config.signed().get(), uri);
         }
-        if (config.basic().isPresent() && LuaText.covers(config.basic().get().paths(), uri)) {
+        if (config.basic().isPresent() && PathPrefixes.covers(config.basic().get().paths(), uri)) {
             return basic(exchange, config, config.basic().get());
         }
-        if (config.keys().isPresent() && LuaText.covers(config.keyPaths(), uri)) {
+        if (config.keys().isPresent() && PathPrefixes.covers(config.keyPaths(), uri)) {
             return key(exchange, config);
         }
         return Outcome.proceed();
@@ -127,7 +129,7 @@ public final class AuthStage implements StageModule<AuthConfig> {
         String sig = signature.get(0).get();
         byte[] mac = hmacSha1(s.secret().get(), uri + exp);
         boolean ok = sig.length() == 40
-                ? Codec.equal(LuaText.lower(sig), Codec.hex(mac))
+                ? Codec.equal(LuaText.asciiLower(sig), Codec.hex(mac))
                 : Codec.equal(withoutPadding(sig), Codec.base64url(mac));
         if (!ok) {
             exchange.log(LogLevel.INFO, "auth: bad signature for " + uri);

@@ -1,5 +1,6 @@
 package dev.graft.modules.auth;
 
+import dev.graft.modules.lua.LuaText;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,7 @@ public record BasicAuth(Optional<Map<String, String>> users, Optional<String> re
             return Map.copyOf(out);
         });
         realm = LuaText.orEmpty(realm).map(LuaText::bytes);
-        paths = LuaText.prefixes(paths);
+        paths = PathPrefixes.prefixes(paths);
     }
 
     Optional<String> password(String user) {

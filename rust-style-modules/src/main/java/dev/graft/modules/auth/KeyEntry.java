@@ -1,5 +1,6 @@
 package dev.graft.modules.auth;
 
+import dev.graft.modules.lua.LuaText;
 import java.util.Optional;
 
 /**

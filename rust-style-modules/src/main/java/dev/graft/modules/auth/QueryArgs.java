@@ -1,5 +1,6 @@
 package dev.graft.modules.auth;
 
+import dev.graft.modules.lua.LuaText;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -44,11 +45,11 @@ final class QueryArgs {
                 String key;
                 Optional<String> value;
                 if (eq < 0 || eq >= end) {
-                    key = unescape(s, start, end);
+                    key = LuaText.unescapeUri(s, start, end);
                     value = Optional.empty();
                 } else {
-                    key = unescape(s, start, eq);
-                    value = Optional.of(unescape(s, eq + 1, end));
+                    key = LuaText.unescapeUri(s, start, eq);
+                    value = Optional.of(LuaText.unescapeUri(s, eq + 1, end));
                 }
                 if (!key.isEmpty()) {
                     values.computeIfAbsent(key, k -> new ArrayList<>(1)).add(value);
@@ -65,31 +66,6 @@ final class QueryArgs {
     /** The values of {@code name}: empty list when absent; an empty Optional for "?name" (Lua's true). */
     List<Optional<String>> get(String name) {
         return values.getOrDefault(name, List.of());
-    }
-
-    /** ngx.unescape_uri of [from, to): %XX decoded, '+' a space, a malformed escape kept. */
-    static String unescape(String s, int from, int to) {
-        StringBuilder out = new StringBuilder(to - from);
-        for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
-            if (c == '+') {
-                out.append(' ');
-            } else if (c == '%' && i + 2 < to && hex(s.charAt(i + 1)) >= 0 && hex(s.charAt(i + 2)) >= 0) {
-                out.append((char) ((hex(s.charAt(i + 1)) << 4) | hex(s.charAt(i + 2))));
-                i += 2;
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
-    }
-
-    private static int hex(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        char l = (char) (c | 0x20);
-        return l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
     }
 
     /**
@@ -110,7 +86,7 @@ final class QueryArgs {
             int end = amp < 0 ? len : amp;
             if (end > pos) {
                 int eq = args.indexOf('=', pos);
-                String name = unescape(args, pos, eq < 0 || eq >= end ? end : eq);
+                String name = LuaText.unescapeUri(args, pos, eq < 0 || eq >= end ? end : eq);
                 if (names.contains(name)) {
                     removed = true;
                 } else {

@@ -1,5 +1,6 @@
 package dev.graft.modules.auth;
 
+import dev.graft.modules.lua.LuaText;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -18,7 +19,7 @@ public record SignedUrls(Optional<String> secret, Optional<List<String>> paths, 
 
     public SignedUrls {
         secret = LuaText.orEmpty(secret).filter(s -> !s.isEmpty()).map(LuaText::bytes);
-        paths = LuaText.prefixes(paths);
+        paths = PathPrefixes.prefixes(paths);
         expiresArg = LuaText.orEmpty(expiresArg).map(LuaText::bytes);
         signatureArg = LuaText.orEmpty(signatureArg).map(LuaText::bytes);
         user = LuaText.orEmpty(user).map(LuaText::bytes);

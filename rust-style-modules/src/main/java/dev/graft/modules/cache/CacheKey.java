@@ -1,5 +1,6 @@
 package dev.graft.modules.cache;
 
+import dev.graft.modules.lua.LuaText;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -17,7 +18,7 @@ final class CacheKey {
      * @param args   $args, raw
      */
     static String of(String method, String host, String uri, Optional<String> args) {
-        String key = method + " " + LuaValues.asciiLower(host) + PathText.escapePath(uri);
+        String key = method + " " + LuaText.asciiLower(host) + LuaText.escapePath(uri);
         Optional<String> sorted = sortedArgs(args);
         return sorted.isPresent() ? key + "?" + sorted.get() : key;
     }

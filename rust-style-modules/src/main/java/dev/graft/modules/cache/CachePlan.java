@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.graft.bridge.regex.PcreRegex;
 import dev.graft.bridge.regex.RegexOptions;
+import dev.graft.modules.lua.ConfigProblems;
+import dev.graft.modules.lua.LuaValues;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.graft.modules.cors;
 
+import dev.graft.modules.lua.ConfigProblems;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,7 +36,7 @@ public record CorsConfig(
         Optional<Boolean> credentials,
         Optional<Integer> maxAge,
         Optional<Integer> preflightStatus,
-        LoadProblems loadProblems,
+        ConfigProblems loadProblems,
         CorsPlan plan) {
 
     static final List<String> DEFAULT_METHODS = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
@@ -57,7 +58,7 @@ public record CorsConfig(
                 throw new IllegalArgumentException("preflightStatus: " + s + " (expected: an HTTP status, 100..999)");
             }
         });
-        loadProblems = new LoadProblems(problems(origins, originPatterns, methods, headers, exposeHeaders));
+        loadProblems = new ConfigProblems(problems(origins, originPatterns, methods, headers, exposeHeaders));
         plan = CorsPlan.of(methods, headers, exposeHeaders, maxAge);
     }
 
@@ -178,7 +179,7 @@ public record CorsConfig(
 
     /** The lines the Lua module logs at {@code error} when it first compiles these settings, in its order. */
     public List<String> problems() {
-        return loadProblems.lines();
+        return loadProblems.messages();
     }
 
     private static List<String> problems(Optional<List<String>> origins, Optional<List<OriginPattern>> originPatterns,

@@ -6,6 +6,7 @@ import dev.graft.bridge.Outcome;
 import dev.graft.bridge.Phase;
 import dev.graft.bridge.StageExchange;
 import dev.graft.bridge.StageModule;
+import dev.graft.modules.lua.HeaderLimit;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +67,7 @@ public final class CorsStage implements StageModule<CorsConfig> {
 
     @Override
     public Outcome access(StageExchange exchange, CorsConfig config) {
-        config.loadProblems().writeOnce(exchange);
+        config.loadProblems().reportOnce(exchange);
         if (HeaderLimit.exceeded(exchange.request().headers())) {
             return Outcome.fallback(HeaderLimit.FALLBACK);
         }
@@ -159,7 +160,7 @@ public final class CorsStage implements StageModule<CorsConfig> {
 
     @Override
     public Outcome headerFilter(StageExchange exchange, CorsConfig config) {
-        config.loadProblems().writeOnce(exchange);
+        config.loadProblems().reportOnce(exchange);
         if (HeaderLimit.exceeded(exchange.request().headers())) {
             return Outcome.fallback(HeaderLimit.FALLBACK);
         }

@@ -2,6 +2,9 @@ package dev.graft.modules.headers;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.graft.modules.lua.ConfigProblems;
+import dev.graft.modules.lua.LuaText;
+import dev.graft.modules.lua.LuaValues;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -29,7 +32,7 @@ public record HeadersPlan(List<String> requestRemove, List<NameValues> requestSe
 
     private static final Set<String> FRAME_OPTIONS = Set.of("DENY", "SAMEORIGIN");
     private static final Comparator<NameValues> BY_LOWER_NAME = Comparator
-            .comparing((NameValues nv) -> LuaValues.asciiLower(nv.name()))
+            .comparing((NameValues nv) -> LuaText.asciiLower(nv.name()))
             .thenComparing(NameValues::name);
 
     public HeadersPlan {

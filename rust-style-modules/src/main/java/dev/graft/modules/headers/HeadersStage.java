@@ -7,6 +7,7 @@ import dev.graft.bridge.Outcome;
 import dev.graft.bridge.Phase;
 import dev.graft.bridge.StageExchange;
 import dev.graft.bridge.StageModule;
+import dev.graft.modules.lua.LuaText;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -92,6 +93,6 @@ public final class HeadersStage implements StageModule<HeadersConfig> {
 
     /** How a get_headers() table finds a name: lower case, '_' read as '-'. */
     private static String lookupKey(String name) {
-        return LuaValues.asciiLower(name).replace('_', '-');
+        return LuaText.asciiLower(name).replace('_', '-');
     }
 }

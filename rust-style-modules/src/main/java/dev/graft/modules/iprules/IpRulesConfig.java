@@ -1,5 +1,6 @@
 package dev.graft.modules.iprules;
 
+import dev.graft.modules.lua.ConfigProblems;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,7 @@ public record IpRulesConfig(
         Optional<String> clientIpHeader,
         Optional<Integer> denyStatus,
         Optional<String> denyMessage,
-        LoadProblems loadProblems) {
+        ConfigProblems loadProblems) {
 
     public IpRulesConfig {
         allow = orEmpty(allow).map(IpRulesConfig::entries);
@@ -48,7 +49,7 @@ public record IpRulesConfig(
                 throw new IllegalArgumentException("denyStatus: " + s + " (expected: an HTTP status, 100..999)");
             }
         });
-        loadProblems = new LoadProblems(problems(allow, deny, trustedProxies));
+        loadProblems = new ConfigProblems(problems(allow, deny, trustedProxies));
     }
 
     /** The settings as they come from JSON. */
@@ -132,7 +133,7 @@ public record IpRulesConfig(
      * per unreadable entry, in its order (allow, deny, trusted_proxies).
      */
     public List<String> problems() {
-        return loadProblems.lines();
+        return loadProblems.messages();
     }
 
     private static List<String> problems(Optional<List<CidrEntry>> allow, List<CidrEntry> deny,

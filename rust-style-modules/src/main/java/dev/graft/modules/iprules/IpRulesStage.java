@@ -7,6 +7,7 @@ import dev.graft.bridge.Phase;
 import dev.graft.bridge.StageExchange;
 import dev.graft.bridge.StageExchange.LogLevel;
 import dev.graft.bridge.StageModule;
+import dev.graft.modules.lua.HeaderLimit;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ public final class IpRulesStage implements StageModule<IpRulesConfig> {
 
     @Override
     public Outcome access(StageExchange exchange, IpRulesConfig config) {
-        config.loadProblems().writeOnce(exchange);
+        config.loadProblems().reportOnce(exchange);
         if (HeaderLimit.exceeded(exchange.request().headers())) {
             return Outcome.fallback(HeaderLimit.FALLBACK);
         }

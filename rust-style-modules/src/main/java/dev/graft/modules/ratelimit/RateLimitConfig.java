@@ -1,5 +1,6 @@
 package dev.graft.modules.ratelimit;
 
+import dev.graft.modules.lua.LuaValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

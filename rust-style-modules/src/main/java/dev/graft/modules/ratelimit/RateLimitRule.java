@@ -2,6 +2,7 @@ package dev.graft.modules.ratelimit;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.graft.modules.lua.LuaValues;
 import java.util.Map;
 import java.util.Optional;
 

@@ -4,6 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.graft.bridge.regex.PcreRegex;
 import dev.graft.bridge.regex.RegexOptions;
+import dev.graft.modules.lua.ConfigProblems;
+import dev.graft.modules.lua.LuaText;
+import dev.graft.modules.lua.LuaValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +62,7 @@ public record RedirectPlan(List<CompiledRule> rules, ConfigProblems problems) {
                 if (kind == CompiledRule.Kind.REGEX) {
                     regex = Optional.of(PcreRegex.compile(from, ignoreCase ? JOI : JO));
                 } else if (ignoreCase) {
-                    from = PathText.asciiLower(from);
+                    from = LuaText.asciiLower(from);
                 }
                 boolean keepQuery = !Boolean.FALSE.equals(r.keepQuery().orElse(null));
                 rules.add(new CompiledRule(kind, from, (String) r.to().get(), (int) (double) status.get(), keepQuery,

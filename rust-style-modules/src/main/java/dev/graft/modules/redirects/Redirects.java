@@ -1,6 +1,7 @@
 package dev.graft.modules.redirects;
 
 import dev.graft.bridge.regex.PcreRegex;
+import dev.graft.modules.lua.LuaText;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -32,7 +33,7 @@ final class Redirects {
             String cmpPath = path;
             if (rule.ignoreCase() && rule.kind() != CompiledRule.Kind.REGEX) {
                 if (lowerPath == null) {
-                    lowerPath = PathText.asciiLower(path);
+                    lowerPath = LuaText.asciiLower(path);
                 }
                 cmpPath = lowerPath;
             }
@@ -53,7 +54,7 @@ final class Redirects {
             case EXACT -> cmpPath.equals(rule.from()) ? Optional.of(rule.to()) : Optional.empty();
             case PREFIX -> prefixRest(cmpPath, rule.from())
                     // the remainder is taken from the original-case path
-                    .map(rest -> rule.to() + PathText.escapePath(path.substring(path.length() - rest.length())));
+                    .map(rest -> rule.to() + LuaText.escapePath(path.substring(path.length() - rest.length())));
             case REGEX -> regexTarget(rule, path, errors);
         };
     }
@@ -99,7 +100,7 @@ final class Redirects {
             if (c == '$' && i + 1 < to.length() && to.charAt(i + 1) >= '0' && to.charAt(i + 1) <= '9') {
                 int g = to.charAt(i + 1) - '0';
                 if (g <= m.groupCount() && m.group(g) != null) {
-                    out.append(PathText.escapePath(m.group(g)));
+                    out.append(LuaText.escapePath(m.group(g)));
                 }
                 i += 2;
             } else {

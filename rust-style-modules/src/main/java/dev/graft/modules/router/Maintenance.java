@@ -1,5 +1,6 @@
 package dev.graft.modules.router;
 
+import dev.graft.modules.lua.LuaText;
 import java.util.Optional;
 
 /**

@@ -1,5 +1,6 @@
 package dev.graft.modules.router;
 
+import dev.graft.modules.lua.LuaText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +23,7 @@ public record Pool(Optional<List<Target>> targets, Optional<String> hashHeader, 
     public Pool {
         targets = LuaText.orEmpty(targets).map(l -> java.util.Collections.unmodifiableList(new ArrayList<>(l)));
         // get_headers() keys are lower case, and a lookup reads '_' as '-'
-        hashHeader = LuaText.nonEmpty(hashHeader).map(h -> LuaText.lower(h).replace('_', '-'));
+        hashHeader = LuaText.nonEmpty(hashHeader).map(h -> LuaText.asciiLower(h).replace('_', '-'));
         sticky = LuaText.orEmpty(sticky);
         cookie = LuaText.nonEmpty(cookie);
         cookiePath = LuaText.orEmpty(cookiePath).map(LuaText::bytes);

@@ -1,5 +1,6 @@
 package dev.graft.modules.router;
 
+import dev.graft.modules.lua.LuaText;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -55,7 +56,7 @@ public record Route(Optional<String> name, Optional<List<String>> hosts, Optiona
         List<String> out = new ArrayList<>(list.size());
         for (String v : list) {
             if (v != null) {
-                out.add(lower ? LuaText.lower(LuaText.bytes(v)) : LuaText.bytes(v));
+                out.add(lower ? LuaText.asciiLower(LuaText.bytes(v)) : LuaText.bytes(v));
             }
         }
         return Collections.unmodifiableList(out);

@@ -2,6 +2,7 @@ package dev.graft.modules.router;
 
 import dev.graft.bridge.regex.PcreRegex;
 import dev.graft.bridge.regex.RegexOptions;
+import dev.graft.modules.lua.LuaText;
 import java.util.Optional;
 import java.util.regex.Pattern;
 

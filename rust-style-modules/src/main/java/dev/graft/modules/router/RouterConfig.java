@@ -1,5 +1,7 @@
 package dev.graft.modules.router;
 
+import dev.graft.modules.lua.ConfigProblems;
+import dev.graft.modules.lua.LuaText;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -24,7 +26,7 @@ import java.util.Optional;
  */
 public record RouterConfig(Optional<List<Route>> routes, Optional<Map<String, Pool>> pools,
         Optional<String> defaultUpstream, Optional<Maintenance> maintenance, Optional<String> routeHeader,
-        LoadProblems loadProblems, RouteTable table) {
+        ConfigProblems loadProblems, RouteTable table) {
 
     public RouterConfig {
         routes = LuaText.orEmpty(routes).map(l -> Collections.unmodifiableList(new ArrayList<>(l)));
@@ -32,7 +34,7 @@ public record RouterConfig(Optional<List<Route>> routes, Optional<Map<String, Po
         defaultUpstream = LuaText.nonEmpty(defaultUpstream);
         maintenance = LuaText.orEmpty(maintenance);
         routeHeader = LuaText.nonEmpty(routeHeader);
-        loadProblems = new LoadProblems(problems(routes.orElse(List.of()), pools.orElse(Map.of())));
+        loadProblems = new ConfigProblems(problems(routes.orElse(List.of()), pools.orElse(Map.of())));
         table = RouteTable.of(routes.orElse(List.of()), pools.orElse(Map.of()));
     }
 
@@ -53,7 +55,7 @@ public record RouterConfig(Optional<List<Route>> routes, Optional<Map<String, Po
 
     /** The lines the Lua module logs at {@code error} when it first compiles these settings: pools, then routes. */
     public List<String> problems() {
-        return loadProblems.lines();
+        return loadProblems.messages();
     }
 
     private static List<String> problems(List<Route> list, Map<String, Pool> poolMap) {

@@ -7,6 +7,8 @@ import dev.graft.bridge.Phase;
 import dev.graft.bridge.RequestView;
 import dev.graft.bridge.StageExchange;
 import dev.graft.bridge.StageModule;
+import dev.graft.modules.lua.HeaderLimit;
+import dev.graft.modules.lua.LuaText;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +61,7 @@ public final class RouterStage implements StageModule<RouterConfig> {
 
     @Override
     public Outcome access(StageExchange exchange, RouterConfig config) {
-        config.loadProblems().writeOnce(exchange);
+        config.loadProblems().reportOnce(exchange);
         if (HeaderLimit.exceeded(exchange.request().headers())) {
             return Outcome.fallback(HeaderLimit.FALLBACK);
         }
@@ -99,10 +101,10 @@ public final class RouterStage implements StageModule<RouterConfig> {
             }
             if (entry.pool().isPresent()) {
                 RouteTable.PoolPlan pool = entry.pool().get();
-                String client = exchange.get(CtxKeys.CLIENT_IP).map(LuaText::byteChars).orElse(exchange.remoteAddress());
+                String client = exchange.get(CtxKeys.CLIENT_IP).map(LuaText::bytes).orElse(exchange.remoteAddress());
                 List<String> hash = pool.hashHeader().map(h -> request.headers().all(h)).orElse(List.of());
                 Balancer.Choice choice = Balancer.pick(pool, request.headers().all("cookie"), hash,
-                        client + "|" + LuaText.byteChars(exchange.customer()));
+                        client + "|" + LuaText.bytes(exchange.customer()));
                 // the cookie names a live target of the settings: valid UTF-8
                 choice.setCookie().ifPresent(c -> exchange.put(CtxKeys.ROUTER_SET_COOKIE, LuaText.ctxText(c).orElseThrow()));
                 return use(exchange, config, name, choice.upstream());
@@ -119,7 +121,7 @@ public final class RouterStage implements StageModule<RouterConfig> {
     public Outcome headerFilter(StageExchange exchange, RouterConfig config) {
         // the cookie was decided in access; the upstream's own Set-Cookie headers stay
         exchange.get(CtxKeys.ROUTER_SET_COOKIE)
-                .ifPresent(c -> exchange.response().headers().add("Set-Cookie", LuaText.byteChars(c)));
+                .ifPresent(c -> exchange.response().headers().add("Set-Cookie", LuaText.bytes(c)));
         return Outcome.proceed();
     }
 

@@ -1,5 +1,6 @@
 package dev.graft.modules.waf;
 
+import dev.graft.modules.lua.LuaText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

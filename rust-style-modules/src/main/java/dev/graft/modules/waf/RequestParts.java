@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.graft.bridge.HeaderFields;
 import dev.graft.bridge.RequestView;
+import dev.graft.modules.lua.LuaText;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumMap;

@@ -2,6 +2,8 @@ package dev.graft.modules.waf;
 
 import dev.graft.bridge.regex.PcreRegex;
 import dev.graft.bridge.regex.RegexOptions;
+import dev.graft.modules.lua.LuaText;
+import dev.graft.modules.lua.LuaValues;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -44,16 +46,16 @@ final class RuleCompiler {
         if (!(r instanceof Map<?, ?> m)) {
             return new Dropped("not an object");
         }
-        Object id = LuaText.field(m, "id");
-        if (!LuaText.intIn(id, 1)) {
-            return new Dropped("id: " + LuaText.tostring(id) + " (expected: an integer from 1 to 2147483647)");
+        Object id = LuaValues.field(m, "id");
+        if (!LuaValues.intIn(id, 1)) {
+            return new Dropped("id: " + LuaValues.tostring(id) + " (expected: an integer from 1 to 2147483647)");
         }
-        Object opName = LuaText.or(LuaText.field(m, "operator"), "rx");
+        Object opName = LuaValues.or(LuaValues.field(m, "operator"), "rx");
         Optional<WafRule.Operator> op = WafRule.Operator.byName(opName);
         if (op.isEmpty()) {
-            return new Dropped("operator: " + LuaText.tostring(opName) + " (expected: rx, !rx, absent, gt or len_gt)");
+            return new Dropped("operator: " + LuaValues.tostring(opName) + " (expected: rx, !rx, absent, gt or len_gt)");
         }
-        Object targetsValue = LuaText.field(m, "targets");
+        Object targetsValue = LuaValues.field(m, "targets");
         if (!(targetsValue instanceof List<?> targetList) || targetList.isEmpty()) {
             return new Dropped("targets: (expected: a non-empty list)");
         }
@@ -62,19 +64,19 @@ final class RuleCompiler {
             Object t = targetList.get(i);
             Optional<Target> target = Target.parse(t);
             if (target.isEmpty()) {
-                return new Dropped("targets[" + (i + 1) + "]: " + LuaText.tostring(t == null ? LuaText.NULL : t)
+                return new Dropped("targets[" + (i + 1) + "]: " + LuaValues.tostring(t == null ? LuaValues.NULL : t)
                         + " (expected: a target name)");
             }
             targets.add(target.get());
         }
 
-        Object flagsValue = LuaText.or(LuaText.field(m, "flags"), "jo");
+        Object flagsValue = LuaValues.or(LuaValues.field(m, "flags"), "jo");
         if (!(flagsValue instanceof String flags)) {
-            return new Dropped("flags: " + LuaText.tostring(flagsValue) + " (expected: ngx.re options)");
+            return new Dropped("flags: " + LuaValues.tostring(flagsValue) + " (expected: ngx.re options)");
         }
         Optional<WafRule.Regex> regex = Optional.empty();
         if (op.get() == WafRule.Operator.RX || op.get() == WafRule.Operator.NOT_RX) {
-            Object patternValue = LuaText.field(m, "pattern");
+            Object patternValue = LuaValues.field(m, "pattern");
             if (!(patternValue instanceof String pattern) || pattern.isEmpty()) {
                 return new Dropped("pattern: (expected: a regular expression)");
             }
@@ -85,7 +87,7 @@ final class RuleCompiler {
                 throw new UnknownFlags("flags: " + flags + " (expected: ngx.re options; " + e.getMessage() + ")");
             }
             // without u, PCRE reads the pattern's bytes one by one, as it reads the subject
-            String source = options.utf8() ? pattern : LuaText.bytesOf(pattern);
+            String source = options.utf8() ? pattern : LuaText.bytes(pattern);
             switch (PcreRegex.compile(source, options)) {
                 case PcreRegex.Failed f -> {
                     return new Dropped("pattern: " + pattern + " (expected: a valid regular expression; "
@@ -96,26 +98,26 @@ final class RuleCompiler {
             }
         }
 
-        Object limit = LuaText.field(m, "limit");
-        Object limitConf = LuaText.field(m, "limit_conf");
+        Object limit = LuaValues.field(m, "limit");
+        Object limitConf = LuaValues.field(m, "limit_conf");
         if (limitConf instanceof String key) {
             Object override = conf.apply(key);
             if (override != null) {
                 limit = override;
             }
         }
-        if ((op.get() == WafRule.Operator.GT || op.get() == WafRule.Operator.LEN_GT) && !LuaText.isNumber(limit)) {
-            return new Dropped("limit: " + LuaText.tostring(limit) + " (expected: a number)");
+        if ((op.get() == WafRule.Operator.GT || op.get() == WafRule.Operator.LEN_GT) && !LuaValues.isNumber(limit)) {
+            return new Dropped("limit: " + LuaValues.tostring(limit) + " (expected: a number)");
         }
 
-        Object methodsValue = LuaText.field(m, "methods");
+        Object methodsValue = LuaValues.field(m, "methods");
         Optional<Set<String>> methods = Optional.empty();
         if (methodsValue != null) {
             if (methodsValue instanceof List<?> list) {
                 Set<String> set = new HashSet<>();
                 for (Object method : list) {
                     if (method instanceof String s) {
-                        set.add(LuaText.bytesOf(s));
+                        set.add(LuaText.bytes(s));
                     }
                 }
                 methods = Optional.of(set);
@@ -127,7 +129,7 @@ final class RuleCompiler {
             }
         }
 
-        Object transformsValue = LuaText.field(m, "transforms");
+        Object transformsValue = LuaValues.field(m, "transforms");
         List<WafRule.Transform> transforms = new ArrayList<>();
         if (transformsValue != null) {
             if (transformsValue instanceof List<?> list) {
@@ -135,7 +137,7 @@ final class RuleCompiler {
                     Object tr = list.get(i);
                     Optional<WafRule.Transform> t = WafRule.Transform.byName(tr);
                     if (t.isEmpty()) {
-                        return new Dropped("transforms[" + (i + 1) + "]: " + LuaText.tostring(tr == null ? LuaText.NULL : tr)
+                        return new Dropped("transforms[" + (i + 1) + "]: " + LuaValues.tostring(tr == null ? LuaValues.NULL : tr)
                                 + " (expected: urldecode, lowercase, compress_ws or remove_nulls)");
                     }
                     transforms.add(t.get());
@@ -145,13 +147,13 @@ final class RuleCompiler {
             }
         }
 
-        Object score = LuaText.field(m, "score");
-        if (!LuaText.intIn(score, 0) || LuaText.number(score) > 1000) {
-            return new Dropped("score: " + LuaText.tostring(score) + " (expected: an integer from 0 to 1000)");
+        Object score = LuaValues.field(m, "score");
+        if (!LuaValues.intIn(score, 0) || LuaValues.number(score) > 1000) {
+            return new Dropped("score: " + LuaValues.tostring(score) + " (expected: an integer from 0 to 1000)");
         }
 
-        double limitNumber = LuaText.isNumber(limit) ? LuaText.number(limit) : 0;
-        return new Compiled(new WafRule((long) LuaText.number(id), op.get(), targets, regex, limitNumber, methods,
-                transforms, (long) LuaText.number(score)));
+        double limitNumber = LuaValues.isNumber(limit) ? LuaValues.number(limit) : 0;
+        return new Compiled(new WafRule((long) LuaValues.number(id), op.get(), targets, regex, limitNumber, methods,
+                transforms, (long) LuaValues.number(score)));
     }
 }

@@ -1,5 +1,6 @@
 package dev.graft.modules.waf;
 
+import dev.graft.modules.lua.LuaText;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;

@@ -2,6 +2,7 @@ package dev.graft.modules.waf;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.graft.modules.lua.LuaText;
 import java.util.Optional;
 
 /**
@@ -90,7 +91,7 @@ sealed interface Target {
             }
         }
         String kind = s.substring(0, colon);
-        String name = LuaText.bytesOf(s.substring(colon + 1));
+        String name = LuaText.bytes(s.substring(colon + 1));
         return switch (kind) {
             case "header" -> Optional.of(new Header(LuaText.asciiLower(name)));
             case "cookie" -> Optional.of(new Cookie(LuaText.asciiLower(name)));

@@ -1,5 +1,6 @@
 package dev.graft.modules.waf;
 
+import dev.graft.modules.lua.LuaValues;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -54,13 +55,13 @@ public final class WafPolicy {
 
     static WafPolicy of(WafConfig.Settings conf) {
         List<String> problems = new ArrayList<>();
-        Object modeValue = LuaText.or(conf.mode(), "block");
+        Object modeValue = LuaValues.or(conf.mode(), "block");
         Mode mode = switch (modeValue instanceof String s ? s : "") {
             case "block" -> Mode.BLOCK;
             case "log" -> Mode.LOG;
             case "off" -> Mode.OFF;
             default -> {
-                problems.add("waf: mode: " + LuaText.tostring(modeValue) + " (expected: block, log or off), using block");
+                problems.add("waf: mode: " + LuaValues.tostring(modeValue) + " (expected: block, log or off), using block");
                 yield Mode.BLOCK;
             }
         };
@@ -88,10 +89,10 @@ public final class WafPolicy {
 
         long threshold = DEFAULT_THRESHOLD;
         if (conf.threshold() != null) {
-            if (LuaText.intIn(conf.threshold(), 0)) {
-                threshold = (long) LuaText.number(conf.threshold());
+            if (LuaValues.intIn(conf.threshold(), 0)) {
+                threshold = (long) LuaValues.number(conf.threshold());
             } else {
-                problems.add("waf: threshold: " + LuaText.tostring(conf.threshold())
+                problems.add("waf: threshold: " + LuaValues.tostring(conf.threshold())
                         + " (expected: a non-negative integer), using " + DEFAULT_THRESHOLD);
             }
         }

@@ -8,6 +8,7 @@ import dev.graft.bridge.StageExchange.LogLevel;
 import dev.graft.bridge.shared.DictItem;
 import dev.graft.bridge.shared.SharedDict;
 import dev.graft.bridge.shared.SharedValue;
+import dev.graft.modules.lua.LuaValues;
 import dev.graft.modules.testing.FakeExchange;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

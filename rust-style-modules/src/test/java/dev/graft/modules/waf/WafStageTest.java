@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.graft.bridge.CtxKeys;
 import dev.graft.bridge.Outcome;
 import dev.graft.bridge.StageExchange.LogLevel;
+import dev.graft.modules.lua.LuaText;
 import dev.graft.modules.testing.FakeExchange;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;

@@ -1,4 +1,6 @@
-package dev.graft.modules.router;
+package dev.graft.modules.lua;
+
+import static java.util.Objects.requireNonNull;
 
 import dev.graft.bridge.HeaderFields;
 
@@ -7,14 +9,16 @@ import dev.graft.bridge.HeaderFields;
  * module sees depends on the order of the lines, so such a request is handed to the Lua handler
  * rather than judged on headers Lua would not have seen.
  */
-final class HeaderLimit {
+public final class HeaderLimit {
 
-    static final int MAX_LINES = 100;
-    static final String FALLBACK = "over 100 request headers";
+    public static final int MAX_LINES = 100;
+    public static final String FALLBACK = "over 100 request headers";
 
     private HeaderLimit() {}
 
-    static boolean exceeded(HeaderFields fields) {
+    /** Whether the request has more header lines than {@code get_headers()} reads. */
+    public static boolean exceeded(HeaderFields fields) {
+        requireNonNull(fields, "fields");
         int n = 0;
         for (String name : fields.names()) {
             n += fields.all(name).size();
