@@ -41,8 +41,15 @@ final class BridgeExchange implements StageExchange {
     private final LoopServices services;
     private final Request request;
     private final Response response;
+    private final boolean quiet;
 
     BridgeExchange(Exchange ex, String customer, LoopServices services) {
+        this(ex, customer, services, false);
+    }
+
+    /** @param quiet drop the stage's log lines (a shadow run has no logs of its own) */
+    BridgeExchange(Exchange ex, String customer, LoopServices services, boolean quiet) {
+        this.quiet = quiet;
         this.ex = requireNonNull(ex, "ex");
         this.customer = requireNonNull(customer, "customer");
         this.services = requireNonNull(services, "services");
@@ -235,6 +242,9 @@ final class BridgeExchange implements StageExchange {
     public void log(LogLevel level, String message) {
         requireNonNull(level, "level");
         requireNonNull(message, "message");
+        if (quiet) {
+            return;
+        }
         String phase = ex.phase().luaName();
         switch (level) {
             case STDERR, EMERG, ALERT, CRIT, ERR -> LOG.error("[{}] {}: {}", ex.requestId(), phase, message);

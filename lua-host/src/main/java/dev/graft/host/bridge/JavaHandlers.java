@@ -173,6 +173,10 @@ public final class JavaHandlers implements LuaLibrary {
                 case Rollout.Mode.Java j -> {
                     return java(ex, customer, config, args);
                 }
+                case Rollout.Mode.Shadow sh -> {
+                    return ShadowStage.serve(sh, module, binding, config, phase, ex, customer, lua, args, services,
+                            scope);
+                }
                 case Rollout.Mode.Canary c -> {
                     if (CanaryChoice.java(c, module, ex, customer)) {
                         return java(ex, customer, config, args);

@@ -84,7 +84,7 @@ public record ModuleBindings(Map<String, Binding> modules) {
             }
             Optional<StageModule<?>> module = catalog.find(name);
             if (module.isEmpty()) {
-                String where = mr.mode().servesJava() ? "rollout." + name + ".mode"
+                String where = mr.mode().needsJava() ? "rollout." + name + ".mode"
                         : "rollout." + name + ".customers";
                 String why = catalog.problems().isEmpty() ? ""
                         : "; module registrations that failed: " + String.join("; ", catalog.problems());

@@ -48,22 +48,29 @@ final class StageCall {
     static Result run(StageModule<?> module, Object config, Phase phase, StageExchange exchange, BodyChunk chunk,
             LoopServices services) {
         long start = System.nanoTime();
-        Result r = sort(module, config, phase, exchange, chunk, services.metrics());
+        Result r = sort(module, config, phase, exchange, chunk, services.metrics(), true);
         services.rollout().stats(module.name()).javaCall(System.nanoTime() - start, r instanceof Result.ToLua,
                 r instanceof Result.ToLua t && t.reason() == EXCEPTION);
         return r;
     }
 
+    /** As {@link #run} without logging, metrics or statistics: a shadow run. */
+    static Result runQuiet(StageModule<?> module, Object config, Phase phase, StageExchange exchange) {
+        return sort(module, config, phase, exchange, null, GraftMetrics.NONE, false);
+    }
+
     private static Result sort(StageModule<?> module, Object config, Phase phase, StageExchange exchange,
-            BodyChunk chunk, GraftMetrics metrics) {
+            BodyChunk chunk, GraftMetrics metrics, boolean log) {
         Outcome outcome;
         try {
             outcome = invoke(module, config, phase, exchange, chunk);
         } catch (RuntimeException | StackOverflowError e) {
             metrics.stageException(module.name());
             metrics.stageFallback(module.name(), EXCEPTION);
-            LOG.error("[{}] java stage {} threw in {}; its Lua handler serves the stage", exchange.requestId(),
-                    module.name(), phase.luaName(), e);
+            if (log) {
+                LOG.error("[{}] java stage {} threw in {}; its Lua handler serves the stage", exchange.requestId(),
+                        module.name(), phase.luaName(), e);
+            }
             return new Result.ToLua(EXCEPTION);
         }
         return switch (outcome) {
@@ -79,8 +86,10 @@ final class StageCall {
                     yield new Result.Exit(x);
                 }
                 metrics.stageFallback(module.name(), BAD_OUTCOME);
-                LOG.error("[{}] java stage {} returned {} in {}; its Lua handler serves the stage",
-                        exchange.requestId(), module.name(), x, phase.luaName());
+                if (log) {
+                    LOG.error("[{}] java stage {} returned {} in {}; its Lua handler serves the stage",
+                            exchange.requestId(), module.name(), x, phase.luaName());
+                }
                 yield new Result.ToLua(BAD_OUTCOME);
             }
             case Outcome.Fallback f -> {

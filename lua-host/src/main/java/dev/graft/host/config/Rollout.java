@@ -22,8 +22,8 @@ import java.util.Set;
  *                        "step_s": 300}}
  * </pre>
  *
- * <p>{@link Mode} is sealed so that every switch handles every mode. Shadow mode is not
- * implemented yet (see issue 7); the parser refuses it instead of pretending.
+ * <p>{@link Mode} is sealed so that every switch handles every mode. Shadow mode serves Lua and
+ * runs Java as the shadow; serving Java with a Lua shadow is not implemented (the parser refuses it).
  *
  * @param modules each named module's rollout
  */
@@ -102,14 +102,14 @@ public record Rollout(Map<String, ModuleRollout> modules) {
         public boolean bindsJava(String customer) {
             Mode m = customers.get(customer);
             if (m != null) {
-                return m.servesJava();
+                return m.needsJava();
             }
-            return mode.servesJava() || steps.stream().anyMatch(Mode::servesJava);
+            return mode.needsJava() || steps.stream().anyMatch(Mode::needsJava);
         }
 
         boolean javaAnywhere() {
-            return mode.servesJava() || customers.values().stream().anyMatch(Mode::servesJava)
-                    || steps.stream().anyMatch(Mode::servesJava);
+            return mode.needsJava() || customers.values().stream().anyMatch(Mode::needsJava)
+                    || steps.stream().anyMatch(Mode::needsJava);
         }
     }
 
@@ -118,8 +118,10 @@ public record Rollout(Map<String, ModuleRollout> modules) {
      * threshold is not checked. A rate needs at least {@code minCalls} Java calls in the window.
      */
     public record RollbackPolicy(long windowSeconds, long minCalls, OptionalDouble maxFallbackRate,
-                                 OptionalDouble maxExceptionRate, OptionalDouble maxLatencyRatio) {
+                                 OptionalDouble maxExceptionRate, OptionalDouble maxLatencyRatio,
+                                 OptionalDouble maxMismatchRate) {
         public RollbackPolicy {
+            requireNonNull(maxMismatchRate, "maxMismatchRate");
             requireNonNull(maxFallbackRate, "maxFallbackRate");
             requireNonNull(maxExceptionRate, "maxExceptionRate");
             requireNonNull(maxLatencyRatio, "maxLatencyRatio");
@@ -180,16 +182,42 @@ public record Rollout(Map<String, ModuleRollout> modules) {
             }
         }
 
+        /**
+         * Lua serves every request; on a sample of them (at most {@code maxCpuShare} of one
+         * event loop's time spent on shadows) the Java module runs as well, on a copy of the
+         * exchange, with its effects compared and never applied.
+         *
+         * @param sample      the share of requests shadowed, 0..1
+         * @param maxCpuShare the cap on shadow CPU time over a window, as a share of one core, 0..1
+         * @param redact      request headers blanked in the mismatch store beyond Authorization,
+         *                    Proxy-Authorization and Cookie (lower case)
+         */
+        record Shadow(double sample, double maxCpuShare, List<String> redact) implements Mode {
+            public Shadow {
+                redact = List.copyOf(requireNonNull(redact, "redact"));
+                if (!(sample >= 0 && sample <= 1) || !(maxCpuShare >= 0 && maxCpuShare <= 1)) {
+                    throw new IllegalArgumentException("sample, max_cpu_share: " + sample + ", " + maxCpuShare
+                            + " (expected: 0 to 1)");
+                }
+            }
+        }
+
         Mode LUA = new Lua();
         Mode JAVA = new Java();
 
-        /** Whether Java serves some requests in this mode (so the module's settings are bound for Java). */
+        /** Whether Java serves some requests in this mode. */
         default boolean servesJava() {
             return switch (this) {
                 case Lua l -> false;
                 case Java j -> true;
                 case Canary c -> true;
+                case Shadow s -> false;
             };
+        }
+
+        /** Whether the Java module runs in this mode (serving or as a shadow), so its settings are bound. */
+        default boolean needsJava() {
+            return servesJava() || this instanceof Shadow;
         }
 
         /** The mode's name in the config. */
@@ -198,6 +226,7 @@ public record Rollout(Map<String, ModuleRollout> modules) {
                 case Lua l -> "lua";
                 case Java j -> "java";
                 case Canary c -> "canary";
+                case Shadow s -> "shadow";
             };
         }
 

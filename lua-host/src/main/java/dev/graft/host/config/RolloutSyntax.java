@@ -17,23 +17,29 @@ import java.util.Set;
  * the admin API share it, so a mode change through the API is validated exactly like config.
  *
  * <pre>
- *   module rollout: {"mode": MODE_NAME, "percent": N, "key": KEY,       (percent/key: canary only)
+ *   module rollout: {"mode": MODE_NAME, "percent": N, "key": KEY,       (percent/key: canary only;
+ *                    "serve": "lua", "sample": 0..1, "max_cpu_share": 0..1, "redact": [..] (shadow only)
  *                    "customers": {"name": MODE, ...},
  *                    "rollback": {"window_s": 60, "min_calls": 20, "max_fallback_rate": 0.01,
- *                                 "max_exception_rate": 0.01, "max_latency_ratio": 3.0},
+ *                                 "max_exception_rate": 0.01, "max_latency_ratio": 3.0,
+ *                                 "max_mismatch_rate": 0.001},
  *                    "steps": [MODE, ...], "step_s": 300}
  *   MODE: "lua" | "java" | {"mode": "canary", "percent": 0..100, "key": "client" | "customer"
  *                            | "header:Name" | "cookie:name"}
+ *         | {"mode": "shadow", "serve": "lua", "sample": 0.1, "max_cpu_share": 0.1, "redact": ["x-api-key"]}
  * </pre>
  */
 public final class RolloutSyntax {
 
-    private static final List<String> MODULE_KEYS = List.of("mode", "percent", "key", "customers", "rollback",
-            "steps", "step_s");
-    private static final List<String> MODE_KEYS = List.of("mode", "percent", "key");
+    private static final List<String> MODULE_KEYS = List.of("mode", "percent", "key", "serve", "sample",
+            "max_cpu_share", "redact", "customers", "rollback", "steps", "step_s");
+    private static final List<String> MODE_KEYS = List.of("mode", "percent", "key", "serve", "sample",
+            "max_cpu_share", "redact");
+    private static final List<String> CANARY_KEYS = List.of("percent", "key");
+    private static final List<String> SHADOW_KEYS = List.of("serve", "sample", "max_cpu_share", "redact");
     private static final List<String> ROLLBACK_KEYS = List.of("window_s", "min_calls", "max_fallback_rate",
-            "max_exception_rate", "max_latency_ratio");
-    private static final String MODE_NAMES = "lua, java or canary";
+            "max_exception_rate", "max_latency_ratio", "max_mismatch_rate");
+    private static final String MODE_NAMES = "lua, java, canary or shadow";
 
     private final List<ConfigError> errors = new ArrayList<>();
     private final Set<String> customers;
@@ -156,12 +162,21 @@ public final class RolloutSyntax {
             error(path + ".mode", name, MODE_NAMES);
             return Optional.empty();
         }
-        if (!name.textValue().equals("canary")) {
-            for (String k : List.of("percent", "key")) {
-                if (o.has(k)) {
-                    error(path + "." + k, o.get(k), "no " + k + " outside canary mode");
-                }
+        String modeName = name.textValue();
+        for (String k : CANARY_KEYS) {
+            if (o.has(k) && !modeName.equals("canary")) {
+                error(path + "." + k, o.get(k), "no " + k + " outside canary mode");
             }
+        }
+        for (String k : SHADOW_KEYS) {
+            if (o.has(k) && !modeName.equals("shadow")) {
+                error(path + "." + k, o.get(k), "no " + k + " outside shadow mode");
+            }
+        }
+        if (modeName.equals("shadow")) {
+            return shadow(o, path);
+        }
+        if (!modeName.equals("canary")) {
             return name(name, path + ".mode");
         }
         long percent = integer(o.get("percent"), path + ".percent", 0, 100, -1);
@@ -172,12 +187,41 @@ public final class RolloutSyntax {
         return Optional.of(new Rollout.Mode.Canary((int) percent, key.get()));
     }
 
+    private Optional<Rollout.Mode> shadow(JsonNode o, String path) {
+        int before = errors.size();
+        JsonNode serve = o.get("serve");
+        if (serve != null && !(serve.isTextual() && serve.textValue().equals("lua"))) {
+            error(path + ".serve", serve, "lua (serving Java with a Lua shadow is not implemented)");
+        }
+        OptionalDouble sample = rate(o.get("sample"), path + ".sample", 1.0);
+        OptionalDouble cpu = rate(o.get("max_cpu_share"), path + ".max_cpu_share", 1.0);
+        List<String> redact = new ArrayList<>();
+        JsonNode r = o.get("redact");
+        if (r != null) {
+            if (!r.isArray()) {
+                error(path + ".redact", r, "an array of header names");
+            } else {
+                for (int i = 0; i < r.size(); i++) {
+                    if (r.get(i).isTextual() && token(r.get(i).textValue())) {
+                        redact.add(r.get(i).textValue().toLowerCase(java.util.Locale.ROOT));
+                    } else {
+                        error(path + ".redact[" + i + "]", r.get(i), "a header name");
+                    }
+                }
+            }
+        }
+        if (errors.size() > before) {
+            return Optional.empty();
+        }
+        return Optional.of(new Rollout.Mode.Shadow(sample.orElse(1.0), cpu.orElse(0.1), redact));
+    }
+
     private Optional<Rollout.Mode> name(JsonNode n, String path) {
         Optional<Rollout.Mode> m = Rollout.Mode.parse(n.textValue());
         if (m.isEmpty()) {
             error(path, n, switch (n.textValue()) {
                 case "canary" -> "canary as an object with percent and key";
-                case "shadow" -> MODE_NAMES + " (shadow mode is not implemented yet)";
+                case "shadow" -> "shadow as an object with serve, sample and max_cpu_share";
                 default -> MODE_NAMES;
             });
         }
@@ -236,14 +280,16 @@ public final class RolloutSyntax {
         OptionalDouble fallback = rate(n.get("max_fallback_rate"), path + ".max_fallback_rate", 1.0);
         OptionalDouble exception = rate(n.get("max_exception_rate"), path + ".max_exception_rate", 1.0);
         OptionalDouble latency = rate(n.get("max_latency_ratio"), path + ".max_latency_ratio", 1000.0);
+        OptionalDouble mismatch = rate(n.get("max_mismatch_rate"), path + ".max_mismatch_rate", 1.0);
         if (errors.size() > before) {
             return Optional.empty();
         }
-        if (fallback.isEmpty() && exception.isEmpty() && latency.isEmpty()) {
-            error(path, n, "at least one of max_fallback_rate, max_exception_rate, max_latency_ratio");
+        if (fallback.isEmpty() && exception.isEmpty() && latency.isEmpty() && mismatch.isEmpty()) {
+            error(path, n, "at least one of max_fallback_rate, max_exception_rate, max_latency_ratio, "
+                    + "max_mismatch_rate");
             return Optional.empty();
         }
-        return Optional.of(new Rollout.RollbackPolicy(window, minCalls, fallback, exception, latency));
+        return Optional.of(new Rollout.RollbackPolicy(window, minCalls, fallback, exception, latency, mismatch));
     }
 
     private OptionalDouble rate(JsonNode n, String path, double max) {
@@ -290,6 +336,9 @@ public final class RolloutSyntax {
             case Rollout.Mode.Java j -> "\"java\"";
             case Rollout.Mode.Canary c -> "{\"mode\":\"canary\",\"percent\":" + c.percent() + ",\"key\":\""
                     + c.key().configName().replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+            case Rollout.Mode.Shadow sh -> "{\"mode\":\"shadow\",\"serve\":\"lua\",\"sample\":" + sh.sample()
+                    + ",\"max_cpu_share\":" + sh.maxCpuShare() + (sh.redact().isEmpty() ? ""
+                    : ",\"redact\":[\"" + String.join("\",\"", sh.redact()) + "\"]") + "}";
         };
     }
 }

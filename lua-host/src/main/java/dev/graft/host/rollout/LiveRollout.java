@@ -20,14 +20,26 @@ public final class LiveRollout {
     private final AtomicReference<Rollout> current;
     private final ConcurrentHashMap<String, ModuleStats> stats = new ConcurrentHashMap<>();
     private final boolean bindingsDecide;
+    private final ShadowLab shadow;
 
     public LiveRollout(Rollout initial) {
-        this(initial, false);
+        this(initial, false, new ShadowLab(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
     }
 
-    private LiveRollout(Rollout initial, boolean bindingsDecide) {
+    /** A live table whose shadow counters go to {@code registry} (the server's /metrics). */
+    public LiveRollout(Rollout initial, io.micrometer.core.instrument.MeterRegistry registry) {
+        this(initial, false, new ShadowLab(registry));
+    }
+
+    private LiveRollout(Rollout initial, boolean bindingsDecide, ShadowLab shadow) {
         this.current = new AtomicReference<>(requireNonNull(initial, "initial"));
         this.bindingsDecide = bindingsDecide;
+        this.shadow = shadow;
+    }
+
+    /** Where shadow runs go, and the mismatch store. */
+    public ShadowLab shadow() {
+        return shadow;
     }
 
     /**
@@ -35,7 +47,8 @@ public final class LiveRollout {
      * before live modes (benchmarks and tools that build a pipeline without a server).
      */
     public static LiveRollout bindingsDecide() {
-        return new LiveRollout(Rollout.ALL_LUA, true);
+        return new LiveRollout(Rollout.ALL_LUA, true,
+                new ShadowLab(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
     }
 
     /** The table now. */

@@ -15,6 +15,8 @@ public final class ModuleStats {
     private final LongAdder exceptions = new LongAdder();
     private final LongAdder luaCalls = new LongAdder();
     private final LongAdder luaNanos = new LongAdder();
+    private final LongAdder shadowRuns = new LongAdder();
+    private final LongAdder shadowMismatches = new LongAdder();
 
     /** A Java stage call ended after {@code nanos}; {@code fallback}: Lua served it; {@code exception}: it threw. */
     public void javaCall(long nanos, boolean fallback, boolean exception) {
@@ -34,20 +36,34 @@ public final class ModuleStats {
         luaNanos.add(nanos);
     }
 
+    /** A shadow run was compared; {@code mismatch}: its effects differed. */
+    public void shadowRun(boolean mismatch) {
+        shadowRuns.increment();
+        if (mismatch) {
+            shadowMismatches.increment();
+        }
+    }
+
     public Totals totals() {
         return new Totals(javaCalls.sum(), javaNanos.sum(), fallbacks.sum(), exceptions.sum(), luaCalls.sum(),
-                luaNanos.sum());
+                luaNanos.sum(), shadowRuns.sum(), shadowMismatches.sum());
     }
 
     /** The totals at one moment; {@link #minus} gives a window's counts. */
     public record Totals(long javaCalls, long javaNanos, long fallbacks, long exceptions, long luaCalls,
-                         long luaNanos) {
-        public static final Totals ZERO = new Totals(0, 0, 0, 0, 0, 0);
+                         long luaNanos, long shadowRuns, long shadowMismatches) {
+        public static final Totals ZERO = new Totals(0, 0, 0, 0, 0, 0, 0, 0);
 
         public Totals minus(Totals earlier) {
             return new Totals(javaCalls - earlier.javaCalls, javaNanos - earlier.javaNanos,
                     fallbacks - earlier.fallbacks, exceptions - earlier.exceptions, luaCalls - earlier.luaCalls,
-                    luaNanos - earlier.luaNanos);
+                    luaNanos - earlier.luaNanos, shadowRuns - earlier.shadowRuns,
+                    shadowMismatches - earlier.shadowMismatches);
+        }
+
+        /** Shadow runs whose effects differed, per shadow run compared. */
+        public double mismatchRate() {
+            return shadowRuns == 0 ? 0 : (double) shadowMismatches / shadowRuns;
         }
 
         public double fallbackRate() {

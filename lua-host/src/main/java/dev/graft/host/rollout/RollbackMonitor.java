@@ -128,13 +128,19 @@ public final class RollbackMonitor implements AutoCloseable {
         }
     }
 
+    /** Whether the Java module runs for some customer (serving, or as a shadow). */
     private static boolean servesJava(Rollout.ModuleRollout mr) {
-        return mr.mode().servesJava() || mr.customers().values().stream().anyMatch(Rollout.Mode::servesJava);
+        return mr.mode().needsJava() || mr.customers().values().stream().anyMatch(Rollout.Mode::needsJava);
     }
 
     private static Optional<Event> breach(String module, Rollout.RollbackPolicy p, ModuleStats.Totals w, Instant now,
             Rollout.ModuleRollout mr) {
         String from = dev.graft.host.config.RolloutSyntax.json(mr.mode());
+        if (p.maxMismatchRate().isPresent() && w.shadowRuns() >= p.minCalls()
+                && w.mismatchRate() > p.maxMismatchRate().getAsDouble()) {
+            return Optional.of(new Event(now, module, "mismatch_rate", w.mismatchRate(),
+                    p.maxMismatchRate().getAsDouble(), from));
+        }
         if (w.javaCalls() >= p.minCalls()) {
             if (p.maxFallbackRate().isPresent() && w.fallbackRate() > p.maxFallbackRate().getAsDouble()) {
                 return Optional.of(new Event(now, module, "fallback_rate", w.fallbackRate(),
@@ -183,7 +189,8 @@ public final class RollbackMonitor implements AutoCloseable {
             return;
         }
         // from a mode that serves no Java there is no evidence to wait for: time alone advances it
-        boolean evidence = !servesJava(mr) || w.javaCalls() >= policy.minCalls();
+        boolean evidence = !servesJava(mr) || w.javaCalls() >= policy.minCalls()
+                || w.shadowRuns() >= policy.minCalls();
         if (now.isBefore(p.since().plusSeconds(mr.stepSeconds())) || !evidence) {
             return;
         }

@@ -76,7 +76,7 @@ public final class RolloutControl implements AutoCloseable {
      */
     public static RolloutControl start(Rollout initial, MeterRegistry registry, Clock clock, Optional<Path> auditFile,
             long tickMillis) {
-        LiveRollout live = new LiveRollout(requireNonNull(initial, "initial"));
+        LiveRollout live = new LiveRollout(requireNonNull(initial, "initial"), registry);
         RolloutAudit audit = new RolloutAudit(auditFile, clock);
         RollbackMonitor monitor = new RollbackMonitor(live, audit, clock, registry);
         if (tickMillis > 0) {
@@ -129,6 +129,25 @@ public final class RolloutControl implements AutoCloseable {
         for (String m : modules) {
             routes.add(AdminRoute.mutating(HttpMethod.PUT, "/rollout/" + m, r -> put(m, r, tokenId, host)));
         }
+        routes.add(AdminRoute.read(HttpMethod.GET, "/shadow/mismatches", r -> {
+            ObjectNode o = JSON.createObjectNode();
+            ArrayNode a = o.putArray("mismatches");
+            live.shadow().mismatches().forEach(m -> a.add(mismatchJson(m)));
+            return AdminResponse.json(200, o.toString());
+        }));
+        routes.add(AdminRoute.read(HttpMethod.GET, "/shadow/mismatches/export", r -> {
+            String module = new io.netty.handler.codec.http.QueryStringDecoder(r.uri()).parameters()
+                    .getOrDefault("module", List.of()).stream().findFirst().orElse("");
+            if (module.isEmpty()) {
+                return AdminResponse.error(400, "module: missing (expected: ?module=<name>)");
+            }
+            ObjectNode o = JSON.createObjectNode();
+            o.put("module", module);
+            ArrayNode cases = o.putArray("cases");
+            live.shadow().mismatches().stream().filter(m -> m.module().equals(module))
+                    .forEach(m -> cases.add(ShadowCases.legacyCase(m, host.running())));
+            return AdminResponse.json(200, o.toString());
+        }));
         return routes;
     }
 
@@ -210,7 +229,9 @@ public final class RolloutControl implements AutoCloseable {
                 wo.put("seconds", w.seconds()).put("java_calls", w.totals().javaCalls())
                         .put("lua_calls", w.totals().luaCalls()).put("fallbacks", w.totals().fallbacks())
                         .put("exceptions", w.totals().exceptions()).put("fallback_rate", w.totals().fallbackRate())
-                        .put("exception_rate", w.totals().exceptionRate());
+                        .put("exception_rate", w.totals().exceptionRate())
+                        .put("shadow_runs", w.totals().shadowRuns())
+                        .put("shadow_mismatch_rate", w.totals().mismatchRate());
                 double ratio = w.totals().latencyRatio();
                 if (!Double.isNaN(ratio)) {
                     wo.put("latency_ratio", ratio);
@@ -228,6 +249,19 @@ public final class RolloutControl implements AutoCloseable {
             rollbacks.addObject().put("time", e.time().toString()).put("module", e.module()).put("check", e.check())
                     .put("value", e.value()).put("threshold", e.threshold()).set("from", tree(e.from()));
         }
+        return o;
+    }
+
+    private static ObjectNode mismatchJson(ShadowLab.ShadowMismatch m) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("time", m.time().toString()).put("module", m.module()).put("customer", m.customer())
+                .put("phase", m.phase()).put("request_id", m.requestId());
+        ObjectNode req = o.putObject("request");
+        req.put("method", m.request().method()).put("target", m.request().target()).put("client", m.request().client());
+        ArrayNode hs = req.putArray("headers");
+        m.request().headers().forEach(h -> hs.addArray().add(h.get(0)).add(h.get(1)));
+        ArrayNode diffs = o.putArray("diffs");
+        m.diffs().forEach(d -> diffs.addObject().put("path", d.path()).put("lua", d.lua()).put("java", d.java()));
         return o;
     }
 
@@ -263,5 +297,6 @@ public final class RolloutControl implements AutoCloseable {
     @Override
     public void close() {
         monitor.close();
+        live.shadow().close();
     }
 }

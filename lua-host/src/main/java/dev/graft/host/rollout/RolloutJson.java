@@ -26,6 +26,7 @@ final class RolloutJson {
             p.maxFallbackRate().ifPresent(v -> b.append(",\"max_fallback_rate\":").append(v));
             p.maxExceptionRate().ifPresent(v -> b.append(",\"max_exception_rate\":").append(v));
             p.maxLatencyRatio().ifPresent(v -> b.append(",\"max_latency_ratio\":").append(v));
+            p.maxMismatchRate().ifPresent(v -> b.append(",\"max_mismatch_rate\":").append(v));
             b.append('}');
         });
         if (!mr.steps().isEmpty()) {

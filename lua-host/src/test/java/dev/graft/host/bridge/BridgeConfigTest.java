@@ -72,10 +72,11 @@ class BridgeConfigTest {
                  "probe": {"mode": "rust", "customers": {"ghost": "java", "other": "maybe"}, "extra": 1}}
                 """))).containsExactlyInAnyOrder(
                 "rollout.nosuch: {\"mode\":\"java\"} (expected: a module of the pipeline: probe, guard, luaonly)",
-                "rollout.probe.mode: \"rust\" (expected: lua, java or canary)",
+                "rollout.probe.mode: \"rust\" (expected: lua, java, canary or shadow)",
                 "rollout.probe.customers.ghost: \"java\" (expected: a customer of the config)",
-                "rollout.probe.customers.other: \"maybe\" (expected: lua, java or canary)",
-                "rollout.probe.extra: 1 (expected: a known key: mode, percent, key, customers, rollback, steps, step_s)");
+                "rollout.probe.customers.other: \"maybe\" (expected: lua, java, canary or shadow)",
+                "rollout.probe.extra: 1 (expected: a known key: mode, percent, key, serve, sample, max_cpu_share, "
+                        + "redact, customers, rollback, steps, step_s)");
     }
 
     @Test

@@ -45,13 +45,24 @@ class RolloutSyntaxTest {
     }
 
     @Test
+    void shadowModeWithSampleCapAndRedaction() throws Exception {
+        Rollout.ModuleRollout m = ok("""
+                {"mode": "shadow", "serve": "lua", "sample": 0.25, "max_cpu_share": 0.05, "redact": ["X-Api-Key"]}""");
+        assertThat(m.mode()).isEqualTo(new Rollout.Mode.Shadow(0.25, 0.05, java.util.List.of("x-api-key")));
+        assertThat(m.mode().servesJava()).isFalse();
+        assertThat(m.bindsJava("acme")).as("the Java shadow needs the settings bound").isTrue();
+        assertThat(ok(RolloutJson.module(m))).isEqualTo(m);
+        assertThat(ok("{\"mode\": \"shadow\"}").mode()).isEqualTo(new Rollout.Mode.Shadow(1.0, 0.1, java.util.List.of()));
+    }
+
+    @Test
     void rollbackAndStepsRoundTripThroughTheAdminJson() throws Exception {
         String json = """
                 {"mode": "lua", "rollback": {"window_s": 30, "max_fallback_rate": 0.01, "max_latency_ratio": 2.5},
                  "steps": [{"mode": "canary", "percent": 1, "key": "client"}, "java"], "step_s": 120}""";
         Rollout.ModuleRollout m = ok(json);
         assertThat(m.rollback()).contains(new Rollout.RollbackPolicy(30, 20, OptionalDouble.of(0.01),
-                OptionalDouble.empty(), OptionalDouble.of(2.5)));
+                OptionalDouble.empty(), OptionalDouble.of(2.5), OptionalDouble.empty()));
         assertThat(m.steps()).containsExactly(new Rollout.Mode.Canary(1, new Rollout.CanaryKey.Client()),
                 Rollout.Mode.JAVA);
         assertThat(m.stepSeconds()).isEqualTo(120);
@@ -65,13 +76,13 @@ class RolloutSyntaxTest {
                 {"mode": "canary", "percent": 101, "key": "header:", "customers": {"ghost": "java", "acme": "shadow"},
                  "rollback": {"window_s": 0, "max_fallback_rate": 2}, "steps": ["java"], "extra": 1}"""))
                 .containsExactlyInAnyOrder(
-                        "waf.extra: 1 (expected: a known key: mode, percent, key, customers, rollback, steps, step_s)"
-                                .replace("waf.", "rollout.waf."),
+                        "rollout.waf.extra: 1 (expected: a known key: mode, percent, key, serve, sample, max_cpu_share, "
+                                + "redact, customers, rollback, steps, step_s)",
                         "rollout.waf.percent: 101 (expected: an integer from 0 to 100)",
                         "rollout.waf.key: \"header:\" (expected: client, customer, header:<Name> or cookie:<name>)",
                         "rollout.waf.customers.ghost: \"java\" (expected: a customer of the config)",
-                        "rollout.waf.customers.acme: \"shadow\" (expected: lua, java or canary (shadow mode is not "
-                                + "implemented yet))",
+                        "rollout.waf.customers.acme: \"shadow\" (expected: shadow as an object with serve, sample "
+                                + "and max_cpu_share)",
                         "rollout.waf.rollback.window_s: 0 (expected: an integer from 1 to 86400)",
                         "rollout.waf.rollback.max_fallback_rate: 2 (expected: a number from 0 to 1)");
         assertThat(errors("{\"mode\": \"java\", \"percent\": 3}"))
@@ -81,6 +92,9 @@ class RolloutSyntaxTest {
                         + "advances only while the checks hold))");
         assertThat(errors("{\"mode\": \"lua\", \"rollback\": {\"window_s\": 5}}")).containsExactly(
                 "rollout.waf.rollback: {\"window_s\":5} (expected: at least one of max_fallback_rate, "
-                        + "max_exception_rate, max_latency_ratio)");
+                        + "max_exception_rate, max_latency_ratio, max_mismatch_rate)");
+        assertThat(errors("{\"mode\": \"shadow\", \"serve\": \"java\", \"sample\": 2}")).containsExactlyInAnyOrder(
+                "rollout.waf.serve: \"java\" (expected: lua (serving Java with a Lua shadow is not implemented))",
+                "rollout.waf.sample: 2 (expected: a number from 0 to 1)");
     }
 }
