@@ -105,6 +105,23 @@ class ParityGateTest {
                 .anySatisfy(s -> assertThat(s).contains("allow-list entry expired 2026-11-26"));
     }
 
+    @Test
+    void aGeneratedMismatchShrinksToAMinimalRequestWithItsSeed() throws IOException {
+        Path cases = Files.createDirectories(tmp.resolve("one-case"));
+        Files.copy(SCRIPTS.resolve("redirects/cases/001-exact-basic.json"), cases.resolve("001-exact-basic.json"));
+        ParityOptions o = new ParityOptions(SHIPPED, List.of("redirects"), Optional.of(cases), 400, 42, Optional.empty(),
+                tmp.resolve("report"), drifted(), TODAY, true, 1);
+        ParityRun.Outcome.Done done = (ParityRun.Outcome.Done) ParityRun.run(o, line -> {});
+
+        assertThat(done.modules().get(0).kept()).filteredOn(m -> m.source().contains("(shrunk)")).isNotEmpty()
+                .allSatisfy(m -> {
+                    assertThat(m.source()).startsWith("generated seed 42 #");
+                    // a request line and its Host: every other header, the body and the query went
+                    assertThat(m.request().lines()).hasSize(2);
+                    assertThat(m.request()).startsWith("GET ").contains("client 127.0.0.1").doesNotContain("?");
+                });
+    }
+
     private Path copyCases(String module) throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("cases"));
         try (Stream<Path> files = Files.list(SCRIPTS.resolve(module).resolve("cases"))) {
