@@ -5,6 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.graft.host.GraftServer;
+import dev.graft.host.bridge.StageModules;
+import dev.graft.host.parity.ModuleResult;
+import dev.graft.host.parity.ParityOptions;
+import dev.graft.host.parity.ParityRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Optional;
+import org.junit.jupiter.api.io.TempDir;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -23,7 +32,7 @@ class ShadowModeTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Test
-    void plantedMismatchIsCountedStoredRedactedAndExported() throws Exception {
+    void plantedMismatchIsCountedStoredRedactedAndExported(@TempDir Path dir) throws Exception {
         var config = RolloutFixture.config("""
                 {"probe": {"mode": "shadow", "serve": "lua", "sample": 1.0, "max_cpu_share": 1.0,
                            "redact": ["X-Api-Key"]}}""");
@@ -57,6 +66,7 @@ class ShadowModeTest {
 
             cases = JSON.readTree(RolloutFixture.admin(server.adminAddress(), "GET",
                     "/shadow/mismatches/export?module=probe", null, null).body()).get("cases");
+            Files.writeString(dir.resolve("graft.json"), server.config().raw().toString());
         }
         JsonNode headerCase = null;
         for (JsonNode c : cases) {
@@ -70,6 +80,24 @@ class ShadowModeTest {
         assertThat(failures(headerCase, "{}")).isEmpty();
         assertThat(failures(headerCase, "{\"probe\": {\"mode\": \"java\"}}"))
                 .contains("header x-lua-header: expected 1, got <absent>");
+
+        // and the parity check (graft parity) picks the exported case up from <module>/cases/ and fails on it
+        Path casesDir = Files.createDirectories(dir.resolve("cases/probe/cases"));
+        ParityRun.Outcome none = parity(dir);
+        assertThat(none.passed()).as("no cases, nothing generated: nothing to differ").isTrue();
+        Files.writeString(casesDir.resolve("900-shadow.json"), headerCase.toPrettyString());
+        ParityRun.Outcome withCase = parity(dir);
+        assertThat(withCase).isInstanceOf(ParityRun.Outcome.Done.class);
+        ModuleResult probe = ((ParityRun.Outcome.Done) withCase).modules().get(0);
+        assertThat(probe.cases()).isEqualTo(1);
+        assertThat(probe.mismatches()).isPositive();
+        assertThat(withCase.passed()).isFalse();
+    }
+
+    private static ParityRun.Outcome parity(Path dir) {
+        return ParityRun.run(new ParityOptions(dir.resolve("graft.json"), List.of("probe"),
+                Optional.of(dir.resolve("cases")), 0, 1, Optional.empty(), dir.resolve("report"),
+                StageModules.discover(), LocalDate.now(), true, 1), line -> { });
     }
 
     private static JsonNode find(JsonNode store, String phase) {
