@@ -24,13 +24,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Dispatch through the bridge with test modules (probe: every phase; guard: security-critical;
- * luaonly: no Java side) behind the real driver (a copy of legacy-scripts/pipeline.lua): Java
- * mode, Lua mode, per-customer overrides, the native path without Lua entries, and fallbacks,
- * exceptions and impossible outcomes in every phase on both paths.
+ * luaonly: no Java side) behind the real driver (legacy-scripts/pipeline.lua itself, see
+ * {@link BridgeScripts}): Java mode, Lua mode, per-customer overrides, the native path without
+ * Lua entries, and fallbacks, exceptions and impossible outcomes in every phase on both paths.
  */
 class BridgeDispatchTest {
 
-    static final Path SCRIPTS = Path.of("src/test/resources/bridge-scripts").toAbsolutePath();
+    static final Path SCRIPTS = BridgeScripts.DIR;
 
     /** Counts what the bridge reports. */
     static final class Recorded implements GraftMetrics {

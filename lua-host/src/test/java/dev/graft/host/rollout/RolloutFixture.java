@@ -2,6 +2,7 @@ package dev.graft.host.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.graft.host.bridge.BridgeScripts;
 import dev.graft.host.config.ConfigLoader;
 import dev.graft.host.config.ConfigResult;
 import dev.graft.host.config.GraftConfig;
@@ -16,7 +17,7 @@ import java.nio.file.Path;
 /** The bridge test scripts (probe, guard, luaonly) with a rollout section and an admin token. */
 final class RolloutFixture {
 
-    static final Path SCRIPTS = Path.of("src/test/resources/bridge-scripts").toAbsolutePath();
+    static final Path SCRIPTS = BridgeScripts.DIR;
     static final String TOKEN = "r1-secret";
 
     private RolloutFixture() {}
