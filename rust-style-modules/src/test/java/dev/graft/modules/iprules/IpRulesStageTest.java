@@ -84,15 +84,9 @@ class IpRulesStageTest {
 
     @Test
     void overOneHundredHeaderLinesIsLeftToLua() {
-        FakeExchange x = FakeExchange.get("/");
-        for (int i = 0; i < 101; i++) {
-            x.requestHeader("X-H" + (i % 7), "v");
-        }
+        FakeExchange x = FakeExchange.get("/").requestHeaderLines(101, 7);
         assertThat(stage.access(x, conf("{}"))).isEqualTo(Outcome.fallback("over 100 request headers"));
-        FakeExchange y = FakeExchange.get("/");
-        for (int i = 0; i < 100; i++) {
-            y.requestHeader("X-H", "v");
-        }
+        FakeExchange y = FakeExchange.get("/").requestHeaderLines(100, 1);
         assertThat(stage.access(y, conf("{}"))).isNotInstanceOf(Outcome.Fallback.class);
     }
 }

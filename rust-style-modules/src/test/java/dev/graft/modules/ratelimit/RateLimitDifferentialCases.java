@@ -3,6 +3,7 @@ package dev.graft.modules.ratelimit;
 import dev.graft.bridge.Outcome;
 import dev.graft.bridge.shared.SharedDict;
 import dev.graft.modules.testing.FakeExchange;
+import dev.graft.modules.testing.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,7 +84,7 @@ class RateLimitDifferentialCases {
             }
             Files.writeString(dir.resolve(String.format("%03d-generated.json", 900 + file)),
                     "{\"name\": \"generated differential set " + file + "\",\n\"modules\": {\"ratelimit\": "
-                            + toJson(s) + "},\n\"steps\": [\n" + steps + "\n]}\n");
+                            + Json.write(s, RateLimitDifferentialCases::str) + "},\n\"steps\": [\n" + steps + "\n]}\n");
         }
     }
 
@@ -141,25 +142,6 @@ class RateLimitDifferentialCases {
             }
         }
         return new String(out, 0, n, StandardCharsets.ISO_8859_1);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static String toJson(Object v) {
-        if (v instanceof Map<?, ?> m) {
-            StringBuilder b = new StringBuilder("{");
-            for (Map.Entry<String, Object> e : ((Map<String, Object>) m).entrySet()) {
-                b.append(b.length() > 1 ? ", " : "").append(str(e.getKey())).append(": ").append(toJson(e.getValue()));
-            }
-            return b.append('}').toString();
-        }
-        if (v instanceof List<?> l) {
-            StringBuilder b = new StringBuilder("[");
-            for (Object o : l) {
-                b.append(b.length() > 1 ? ", " : "").append(toJson(o));
-            }
-            return b.append(']').toString();
-        }
-        return v instanceof String s ? str(s) : String.valueOf(v);
     }
 
     private static String str(String s) {

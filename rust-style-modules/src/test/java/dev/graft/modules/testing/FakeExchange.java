@@ -97,6 +97,18 @@ public final class FakeExchange implements StageExchange {
         return this;
     }
 
+    /**
+     * Adds {@code count} request header lines {@code X-H<i>: v} spread over {@code names} names
+     * (the one name {@code X-H} when {@code names} is 1): requests around the 100-line window of
+     * {@code ngx.req.get_headers()}.
+     */
+    public FakeExchange requestHeaderLines(int count, int names) {
+        for (int i = 0; i < count; i++) {
+            requestHeader(names == 1 ? "X-H" : "X-H" + (i % names), "v");
+        }
+        return this;
+    }
+
     public FakeExchange responseHeader(String name, String value) {
         response.headers.add(name, value);
         return this;

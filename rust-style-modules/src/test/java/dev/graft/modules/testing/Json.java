@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A small JSON reader for test data (the legacy case files): objects become insertion-ordered
- * maps, arrays lists, integral numbers Long, other numbers Double, null null.
+ * maps, arrays lists, integral numbers Long, other numbers Double, null null. Also the writer
+ * the case generators use for settings they built as maps and lists.
  */
 public final class Json {
 
@@ -26,6 +28,53 @@ public final class Json {
             throw j.error("trailing text");
         }
         return v;
+    }
+
+    /**
+     * {@code v} (maps, lists, strings, anything else by {@code String.valueOf}) as JSON text with
+     * ", " and ": " separators; strings, keys included, written by {@code quote}, so that each
+     * case generator keeps its own string escaping.
+     */
+    @SuppressWarnings("unchecked")
+    public static String write(Object v, UnaryOperator<String> quote) {
+        if (v instanceof Map<?, ?> m) {
+            StringBuilder b = new StringBuilder("{");
+            for (Map.Entry<String, Object> e : ((Map<String, Object>) m).entrySet()) {
+                b.append(b.length() > 1 ? ", " : "").append(quote.apply(e.getKey())).append(": ")
+                        .append(write(e.getValue(), quote));
+            }
+            return b.append('}').toString();
+        }
+        if (v instanceof List<?> l) {
+            StringBuilder b = new StringBuilder("[");
+            for (Object o : l) {
+                b.append(b.length() > 1 ? ", " : "").append(write(o, quote));
+            }
+            return b.append(']').toString();
+        }
+        return v instanceof String s ? quote.apply(s) : String.valueOf(v);
+    }
+
+    /** A JSON string literal of {@code s}: quote, backslash, \n, \r, \t and other controls escaped. */
+    public static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
     }
 
     private IllegalArgumentException error(String what) {

@@ -1,6 +1,7 @@
 package dev.graft.modules.waf;
 
 import dev.graft.modules.testing.FakeExchange;
+import dev.graft.modules.testing.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -107,7 +108,7 @@ class WafDifferentialCases {
                 steps.append(step(config));
             }
             String json = "{\n\"name\": \"generated differential set " + file + "\",\n"
-                    + "\"modules\": {\"waf\": " + toJson(settings) + "},\n"
+                    + "\"modules\": {\"waf\": " + Json.write(settings, Json::quote) + "},\n"
                     + "\"steps\": [\n" + steps + "\n]}\n";
             Files.writeString(dir.resolve(String.format("%03d-generated.json", 900 + file)), json);
         }
@@ -217,7 +218,7 @@ class WafDifferentialCases {
                 case 5 -> {
                     headers.add(new String[] {"Content-Type", "Application/JSON; charset=utf-8"});
                     int depth = 28 + random.nextInt(8);
-                    body = "[".repeat(depth) + str(pick()) + "]".repeat(depth);
+                    body = "[".repeat(depth) + Json.quote(pick()) + "]".repeat(depth);
                 }
                 case 6 -> {
                     headers.add(new String[] {"Content-Type", "application/json"});
@@ -276,41 +277,22 @@ class WafDifferentialCases {
 
         StringBuilder hs = new StringBuilder();
         for (String[] h : headers) {
-            hs.append(hs.length() == 0 ? "" : ", ").append("[").append(str(h[0])).append(", ").append(str(h[1]))
+            hs.append(hs.length() == 0 ? "" : ", ").append("[").append(Json.quote(h[0])).append(", ").append(Json.quote(h[1]))
                     .append("]");
         }
-        return "{\"request\": {\"method\": " + str(method) + ", \"path\": " + str(target) + ", \"headers\": [" + hs + "]"
-                + (body == null ? "" : ", \"body\": " + str(body)) + "},\n \"expect\": {\"status\": 200, \"origin\": "
+        return "{\"request\": {\"method\": " + Json.quote(method) + ", \"path\": " + Json.quote(target) + ", \"headers\": [" + hs + "]"
+                + (body == null ? "" : ", \"body\": " + Json.quote(body)) + "},\n \"expect\": {\"status\": 200, \"origin\": "
                 + "{\"headers\": {\"x-waf-score\": \"" + score + "\", \"x-waf-matches\": " + matches + "}}}}";
     }
 
     private String json(int depth) {
         int r = random.nextInt(depth > 3 ? 2 : 4);
         return switch (r) {
-            case 0 -> str(pick());
+            case 0 -> Json.quote(pick());
             case 1 -> random.nextBoolean() ? Integer.toString(random.nextInt(100)) : "null";
             case 2 -> "[" + json(depth + 1) + ", " + json(depth + 1) + "]";
-            default -> "{" + str(pick()) + ": " + json(depth + 1) + ", \"k\": " + json(depth + 1) + "}";
+            default -> "{" + Json.quote(pick()) + ": " + json(depth + 1) + ", \"k\": " + json(depth + 1) + "}";
         };
-    }
-
-    @SuppressWarnings("unchecked")
-    private static String toJson(Object v) {
-        if (v instanceof Map<?, ?> m) {
-            StringBuilder b = new StringBuilder("{");
-            for (Map.Entry<String, Object> e : ((Map<String, Object>) m).entrySet()) {
-                b.append(b.length() > 1 ? ", " : "").append(str(e.getKey())).append(": ").append(toJson(e.getValue()));
-            }
-            return b.append('}').toString();
-        }
-        if (v instanceof List<?> l) {
-            StringBuilder b = new StringBuilder("[");
-            for (Object o : l) {
-                b.append(b.length() > 1 ? ", " : "").append(toJson(o));
-            }
-            return b.append(']').toString();
-        }
-        return v instanceof String s ? str(s) : String.valueOf(v);
     }
 
     private static String pathDecode(String target) {
@@ -334,25 +316,5 @@ class WafDifferentialCases {
         return new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     }
 
-    private static String str(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
-    }
 
 }
