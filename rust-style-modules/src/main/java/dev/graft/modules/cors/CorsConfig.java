@@ -1,7 +1,7 @@
 package dev.graft.modules.cors;
 
 import dev.graft.modules.lua.ConfigProblems;
-import java.nio.charset.StandardCharsets;
+import dev.graft.modules.lua.LuaText;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -43,16 +43,16 @@ public record CorsConfig(
 
     public CorsConfig {
         // exact origins compare in lower case; the answer echoes the request's Origin, not these
-        origins = text(origins).map(l -> l.stream().map(o -> o == null ? null : lower(o))
+        origins = text(origins).map(l -> l.stream().map(o -> o == null ? null : LuaText.asciiLower(o))
                 .collect(java.util.stream.Collectors.toCollection(ArrayList::new)))
                 .map(Collections::unmodifiableList);
-        originPatterns = orEmpty(originPatterns).map(l -> Collections.unmodifiableList(new ArrayList<>(l)));
+        originPatterns = LuaText.orEmpty(originPatterns).map(l -> Collections.unmodifiableList(new ArrayList<>(l)));
         methods = text(methods);
         headers = text(headers);
         exposeHeaders = text(exposeHeaders);
-        credentials = orEmpty(credentials);
-        maxAge = orEmpty(maxAge);
-        preflightStatus = orEmpty(preflightStatus);
+        credentials = LuaText.orEmpty(credentials);
+        maxAge = LuaText.orEmpty(maxAge);
+        preflightStatus = LuaText.orEmpty(preflightStatus);
         preflightStatus.ifPresent(s -> {
             if (s < 100 || s > 999) {
                 throw new IllegalArgumentException("preflightStatus: " + s + " (expected: an HTTP status, 100..999)");
@@ -74,63 +74,19 @@ public record CorsConfig(
         return new CorsConfig(null, null, null, null, null, null, null, null);
     }
 
-    @SuppressWarnings("OptionalAssignedToNull")
-    private static <T> Optional<T> orEmpty(Optional<T> o) {
-        return o == null ? Optional.empty() : o;
-    }
-
     /** The list as Lua bytes; null and "" entries kept in place (skipped when used, logged by problems). */
     private static Optional<List<String>> text(Optional<List<String>> list) {
-        return orEmpty(list).map(l -> {
+        return LuaText.orEmpty(list).map(l -> {
             List<String> out = new ArrayList<>(l.size());
             for (String v : l) {
-                out.add(v == null ? null : luaBytes(v));
+                out.add(v == null ? null : LuaText.bytes(v));
             }
             return Collections.unmodifiableList(out);
         });
     }
 
-    /**
-     * A byte string (one char per byte) as the Java text a {@code CtxType.TEXT} key carries: its
-     * bytes read as UTF-8, which the host writes back to Lua as the same bytes. Empty when the
-     * bytes are not UTF-8 (such a value cannot cross as TEXT unchanged).
-     */
-    static Optional<String> ctxText(String byteChars) {
-        byte[] b = byteChars.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-        try {
-            return Optional.of(java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(b)).toString());
-        } catch (java.nio.charset.CharacterCodingException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** The byte string (one char per byte) of a TEXT ctx value or other Java text: its UTF-8 bytes. */
-    static String byteChars(String text) {
-        return new String(text.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                java.nio.charset.StandardCharsets.ISO_8859_1);
-    }
-
-    /** The UTF-8 bytes of settings text, one char per byte, as the Lua module holds it. */
-    static String luaBytes(String s) {
-        return new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
-    }
-
     static boolean usable(String v) {
         return v != null && !v.isEmpty();
-    }
-
-    /** Lua's string.lower: ASCII letters only. */
-    static String lower(String s) {
-        char[] c = s.toCharArray();
-        for (int i = 0; i < c.length; i++) {
-            if (c[i] >= 'A' && c[i] <= 'Z') {
-                c[i] = (char) (c[i] + 32);
-            }
-        }
-        return new String(c);
     }
 
     /** Whether an exact origin (compared in ASCII lower case) is configured. */

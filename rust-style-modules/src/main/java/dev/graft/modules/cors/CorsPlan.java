@@ -1,5 +1,6 @@
 package dev.graft.modules.cors;
 
+import dev.graft.modules.lua.LuaText;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -41,7 +42,7 @@ public record CorsPlan(List<String> methods, String allowMethods, Optional<Strin
         List<String> methodList = methods.isPresent() ? usable(methods) : CorsConfig.DEFAULT_METHODS;
         List<String> headerList = usable(headers);
         Set<String> headerSet = new HashSet<>();
-        headerList.forEach(h -> headerSet.add(CorsConfig.lower(h)));
+        headerList.forEach(h -> headerSet.add(LuaText.asciiLower(h)));
         List<String> expose = usable(exposeHeaders);
         int age = maxAge.orElse(600);
         return new CorsPlan(methodList, String.join(", ", methodList),

@@ -7,6 +7,7 @@ import dev.graft.bridge.Phase;
 import dev.graft.bridge.StageExchange;
 import dev.graft.bridge.StageModule;
 import dev.graft.modules.lua.HeaderLimit;
+import dev.graft.modules.lua.LuaText;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +50,7 @@ public final class CorsStage implements StageModule<CorsConfig> {
         if (origin.isEmpty() || origin.get().isEmpty()) {
             return Optional.empty(); // absent, or repeated: a browser sends exactly one
         }
-        String lower = CorsConfig.lower(origin.get());
+        String lower = LuaText.asciiLower(origin.get());
         if (c.exact(lower)) {
             return origin;
         }
@@ -73,7 +74,7 @@ public final class CorsStage implements StageModule<CorsConfig> {
         }
         HeaderFields headers = exchange.request().headers();
         Optional<String> value = allowedOrigin(config, headers);
-        Optional<String> text = value.flatMap(CorsConfig::ctxText);
+        Optional<String> text = value.flatMap(LuaText::ctxText);
         if (value.isPresent() && text.isEmpty()) {
             // an echoed Origin that is not UTF-8 cannot cross to Lua as TEXT unchanged
             return Outcome.fallback("origin not UTF-8");
@@ -104,7 +105,7 @@ public final class CorsStage implements StageModule<CorsConfig> {
             int comma = requested.indexOf(',', pos);
             int end = comma < 0 ? len : comma;
             String name = trim(requested.substring(pos, end));
-            if (!name.isEmpty() && !c.headerAllowed(CorsConfig.lower(name))) {
+            if (!name.isEmpty() && !c.headerAllowed(LuaText.asciiLower(name))) {
                 return false;
             }
             pos = end + 1;
@@ -164,7 +165,7 @@ public final class CorsStage implements StageModule<CorsConfig> {
         if (HeaderLimit.exceeded(exchange.request().headers())) {
             return Outcome.fallback(HeaderLimit.FALLBACK);
         }
-        Optional<String> value = exchange.get(CtxKeys.CORS_ORIGIN).map(CorsConfig::byteChars);
+        Optional<String> value = exchange.get(CtxKeys.CORS_ORIGIN).map(LuaText::bytes);
         if (value.isEmpty() && exchange.get(CtxKeys.CORS_CHECKED).isEmpty()) {
             // an earlier stage answered before our access ran (a 401, a redirect): the browser
             // still needs the CORS headers to read that answer
@@ -197,7 +198,7 @@ public final class CorsStage implements StageModule<CorsConfig> {
             return;
         }
         String joined = String.join(", ", vary);
-        String lower = CorsConfig.lower(joined);
+        String lower = LuaText.asciiLower(joined);
         if (lower.indexOf('*') >= 0 || namesOrigin(lower)) {
             return;
         }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.graft.bridge.regex.PcreRegex;
 import dev.graft.bridge.regex.RegexOptions;
+import dev.graft.modules.lua.LuaText;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -26,7 +27,7 @@ public record OriginPattern(String source, Optional<Pattern> pattern, Optional<S
 
     /** Compiles a configured pattern (Jackson binds list elements through this). */
     public static OriginPattern valueOf(String configured) {
-        String source = CorsConfig.luaBytes(configured);
+        String source = LuaText.bytes(configured);
         if (source.isEmpty()) {
             return new OriginPattern(source, Optional.empty(), Optional.empty());
         }

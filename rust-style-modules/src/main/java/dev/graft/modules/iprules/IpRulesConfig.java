@@ -1,7 +1,7 @@
 package dev.graft.modules.iprules;
 
 import dev.graft.modules.lua.ConfigProblems;
-import java.nio.charset.StandardCharsets;
+import dev.graft.modules.lua.LuaText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,15 +35,15 @@ public record IpRulesConfig(
         ConfigProblems loadProblems) {
 
     public IpRulesConfig {
-        allow = orEmpty(allow).map(IpRulesConfig::entries);
+        allow = LuaText.orEmpty(allow).map(IpRulesConfig::entries);
         deny = entries(deny);
         trustedProxies = entries(trustedProxies);
-        realIpHeader = orEmpty(realIpHeader).filter(h -> !h.isEmpty()).map(IpRulesConfig::luaBytes);
-        invalidForwarded = orEmpty(invalidForwarded);
-        clientIpHeader = orEmpty(clientIpHeader).filter(h -> !h.isEmpty()).map(IpRulesConfig::luaBytes);
-        denyStatus = orEmpty(denyStatus);
+        realIpHeader = LuaText.orEmpty(realIpHeader).filter(h -> !h.isEmpty()).map(LuaText::bytes);
+        invalidForwarded = LuaText.orEmpty(invalidForwarded);
+        clientIpHeader = LuaText.orEmpty(clientIpHeader).filter(h -> !h.isEmpty()).map(LuaText::bytes);
+        denyStatus = LuaText.orEmpty(denyStatus);
         // Lua strings are the JSON text's UTF-8 bytes; request and response text here is byte-per-char
-        denyMessage = orEmpty(denyMessage).map(IpRulesConfig::luaBytes);
+        denyMessage = LuaText.orEmpty(denyMessage).map(LuaText::bytes);
         denyStatus.ifPresent(s -> {
             if (s < 100 || s > 999) {
                 throw new IllegalArgumentException("denyStatus: " + s + " (expected: an HTTP status, 100..999)");
@@ -64,12 +64,6 @@ public record IpRulesConfig(
         return new IpRulesConfig(null, null, null, null, null, null, null, null);
     }
 
-    // Jackson hands null for an absent or null field; both mean "absent" to the Lua module.
-    @SuppressWarnings("OptionalAssignedToNull")
-    private static <T> Optional<T> orEmpty(Optional<T> o) {
-        return o == null ? Optional.empty() : o;
-    }
-
     private static List<CidrEntry> entries(List<CidrEntry> list) {
         if (list == null) {
             return List.of();
@@ -79,11 +73,6 @@ public record IpRulesConfig(
             out.add(e == null ? CidrEntry.notAString("userdata") : e);
         }
         return List.copyOf(out);
-    }
-
-    /** The UTF-8 bytes of {@code s}, one char per byte, as the Lua module holds the string. */
-    static String luaBytes(String s) {
-        return new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     }
 
     /** {@code addr.find} over the readable entries: the first network that holds {@code address}. */

@@ -1,5 +1,7 @@
 package dev.graft.modules.normalize;
 
+import dev.graft.modules.lua.LuaText;
+
 /** The Host header part of normalize: ASCII lower case and the default port dropped. */
 final class HostHeader {
 
@@ -8,7 +10,7 @@ final class HostHeader {
     static String normalize(NormalizeConfig config, String host, String scheme) {
         String h = host;
         if (config.lowercases()) {
-            h = asciiLower(h);
+            h = LuaText.asciiLower(h);
         }
         if (config.stripsPort()) {
             int colon = -1;
@@ -36,20 +38,5 @@ final class HostHeader {
             case "https" -> "443";
             default -> "";
         };
-    }
-
-    /** Lua's string.lower in the C locale: A-Z only, other bytes as they are. */
-    static String asciiLower(String s) {
-        StringBuilder out = null;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c >= 'A' && c <= 'Z') {
-                if (out == null) {
-                    out = new StringBuilder(s);
-                }
-                out.setCharAt(i, (char) (c + 32));
-            }
-        }
-        return out == null ? s : out.toString();
     }
 }

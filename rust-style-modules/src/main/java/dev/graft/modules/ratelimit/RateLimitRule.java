@@ -2,6 +2,7 @@ package dev.graft.modules.ratelimit;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.graft.modules.lua.LuaText;
 import dev.graft.modules.lua.LuaValues;
 import java.util.Map;
 import java.util.Optional;
@@ -68,7 +69,7 @@ public record RateLimitRule(String name, Key key, Optional<String> prefix, long 
         } else if ("path_prefix".equals(keyValue)) {
             key = new Key.PathPrefix();
         } else if (keyValue instanceof String s && s.startsWith("header:") && s.length() > "header:".length()) {
-            key = new Key.Header(asciiLower(s.substring("header:".length())));
+            key = new Key.Header(LuaText.asciiLower(s.substring("header:".length())));
         } else {
             return new Invalid(field + ".key: " + LuaValues.tostring(keyValue)
                     + " (expected: client, path_prefix or header:<Name>)");
@@ -101,33 +102,10 @@ public record RateLimitRule(String name, Key key, Optional<String> prefix, long 
                         + " (expected: a path prefix)");
             }
             // compared with $uri byte for byte, as Lua's string.sub does
-            prefix = Optional.of(luaBytes(s));
+            prefix = Optional.of(LuaText.bytes(s));
         }
         return new Valid(new RateLimitRule(name, key, prefix, (long) LuaValues.number(limit),
                 (long) LuaValues.number(window), algorithm));
     }
 
-    /** The UTF-8 bytes of {@code s}, one char per byte: Java text as a Lua byte string. */
-    static String luaBytes(String s) {
-        return new String(s.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                java.nio.charset.StandardCharsets.ISO_8859_1);
-    }
-
-    /** Lua's {@code string.lower}: ASCII letters only. */
-    static String asciiLower(String s) {
-        boolean upper = false;
-        for (int k = 0; k < s.length(); k++) {
-            char c = s.charAt(k);
-            upper |= c >= 'A' && c <= 'Z';
-        }
-        if (!upper) {
-            return s;
-        }
-        StringBuilder b = new StringBuilder(s.length());
-        for (int k = 0; k < s.length(); k++) {
-            char c = s.charAt(k);
-            b.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
-        }
-        return b.toString();
-    }
 }
