@@ -23,7 +23,7 @@ final class CanaryChoice {
         String mark = "GRAFT_CANARY_" + module;
         String kept = ex.variables().get(mark);
         if (kept != null) {
-            return kept == JAVA || kept.equals(JAVA);
+            return kept.equals(JAVA);
         }
         boolean java = bucket(key(canary.key(), ex, customer)) < canary.percent();
         ex.variables().put(mark, java ? JAVA : LUA);
