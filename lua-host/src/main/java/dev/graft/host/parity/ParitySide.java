@@ -221,7 +221,7 @@ final class ParitySide {
                 if (k.isnil()) {
                     break;
                 }
-                m.put("ctx." + k.tojstring(), LuaValues.describe(n.arg(2)));
+                m.put("ctx." + LuaValues.key(k), LuaValues.describe(n.arg(2)));
             }
         });
         for (String name : dicts.names()) {
