@@ -83,23 +83,19 @@ final class ModuleParity {
             StageModules catalog, AllowList allowList, LocalDate today, LogCapture logs, ModuleResult.Builder result) {
         requireNonNull(module, "module");
         ObjectNode root = config(shipped, scripts, customers);
-        GraftConfig base = switch (ConfigLoader.check(root, scripts)) {
-            case ConfigResult.Valid v -> v.config().withRollout(Rollout.ALL_LUA);
+        GraftConfig base;
+        switch (ConfigLoader.check(root, scripts)) {
+            case ConfigResult.Valid v -> base = v.config().withRollout(Rollout.ALL_LUA);
             case ConfigResult.Invalid i -> {
-                yield null;
+                return new Setup.Failed(module + ": the parity config is invalid: " + i.errors());
             }
-        };
-        if (base == null) {
-            return new Setup.Failed(module + ": the parity config is invalid: "
-                    + ((ConfigResult.Invalid) ConfigLoader.check(root, scripts)).errors());
         }
-        ParitySide luaSide = switch (ParitySide.build(base, catalog, EPOCH_MILLIS)) {
-            case ParitySide.Built.Ready r -> r.side();
-            case ParitySide.Built.Failed f -> null;
-        };
-        if (luaSide == null) {
-            return new Setup.Failed(module + ": the all-Lua pipeline does not build: "
-                    + ((ParitySide.Built.Failed) ParitySide.build(base, catalog, EPOCH_MILLIS)).errors());
+        ParitySide luaSide;
+        switch (ParitySide.build(base, catalog, EPOCH_MILLIS)) {
+            case ParitySide.Built.Ready r -> luaSide = r.side();
+            case ParitySide.Built.Failed f -> {
+                return new Setup.Failed(module + ": the all-Lua pipeline does not build: " + f.errors());
+            }
         }
         // Customers whose settings Java refuses (or whose Lua validate refuses them for Java) are a
         // load-time error in a real config: they stay on Lua here and are counted.
