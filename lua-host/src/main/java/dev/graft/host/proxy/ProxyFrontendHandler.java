@@ -109,12 +109,8 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
             // An idle keep-alive connection may have its next request on the wire already:
             // closing it now would lose (reset) that request. It gets DRAIN_IDLE_MS to send
             // one, which is answered with Connection: close; a silent one is closed then.
-            if (current == null && inbound.isEmpty()) {
-                ctx.executor().schedule(() -> {
-                    if (current == null && inbound.isEmpty() && !closing) {
-                        closeNow();
-                    }
-                }, DRAIN_IDLE_MS, TimeUnit.MILLISECONDS);
+            if (current == null) {
+                closeWhenStillIdle();
             }
         } else {
             ctx.fireUserEventTriggered(evt);
@@ -398,15 +394,33 @@ final class ProxyFrontendHandler extends ChannelInboundHandlerAdapter {
         }
         current = null;
         finishLog(cur, cur.exchange.status());
-        if (cur.closeAfter || loop.draining()) {
+        if (cur.closeAfter) {
             if (cur.requestComplete) {
                 closeNow();
             } else {
                 lingeringClose();
             }
         } else {
+            // The response said keep-alive; if draining began after its head went out, the
+            // client may already be sending its next request: it is served (with
+            // Connection: close), and a connection that stays idle closes as on DRAIN.
             process();
+            if (current == null && loop.draining()) {
+                closeWhenStillIdle();
+            }
         }
+    }
+
+    /** Closes the connection in DRAIN_IDLE_MS unless a request has come in by then. */
+    private void closeWhenStillIdle() {
+        if (!inbound.isEmpty()) {
+            return;
+        }
+        ctx.executor().schedule(() -> {
+            if (current == null && inbound.isEmpty() && !closing) {
+                closeNow();
+            }
+        }, DRAIN_IDLE_MS, TimeUnit.MILLISECONDS);
     }
 
     private void finishLog(InFlightRequest cur, int status) {

@@ -163,9 +163,12 @@ public final class ProxyServer implements AutoCloseable {
      */
     public CompletableFuture<Void> drain(Duration grace) {
         requireNonNull(grace, "grace");
-        draining = true;
         CompletableFuture<Void> done = new CompletableFuture<>();
         stopAccepting().thenRun(() -> {
+            // Only now do responses say Connection: close: a client that reconnects before the
+            // listener is closed could land in its accept queue, which the close resets
+            // (with SO_REUSEPORT the kernel spreads new connections over both processes).
+            draining = true;
             for (Channel client : clients) {
                 client.pipeline().fireUserEventTriggered(ProxyFrontendHandler.DRAIN);
             }

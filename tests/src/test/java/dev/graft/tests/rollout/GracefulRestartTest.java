@@ -46,6 +46,7 @@ class GracefulRestartTest {
                     assertThat(RolloutSite.await(() -> load.stamp("s1-c1") >= 300, Duration.ofSeconds(30)))
                             .as(a.output()).isTrue();
 
+                    load.phase = "SIGHUP reload of A";
                     // SIGHUP: soft reload of an edited script in the running process
                     site.writeScript(2);
                     a.signal("HUP");
@@ -55,7 +56,9 @@ class GracefulRestartTest {
                     // B on the same port, new scripts and config; then SIGTERM drains A
                     site.writeScript(3);
                     site.writeConfig(3, false);
+                    load.phase = "start of B";
                     b = GraftProcess.serve(site.configFile, dir, "b");
+                    load.phase = "SIGTERM drain of A";
                     a.signal("TERM");
                     assertThat(a.awaitExit(Duration.ofSeconds(30))).as("A exits after draining").isTrue();
                     assertThat(RolloutSite.await(() -> load.stamp("s3-c3") >= 300, Duration.ofSeconds(20)))
@@ -63,7 +66,9 @@ class GracefulRestartTest {
 
                     // C, then POST /drain on B
                     site.writeConfig(4, true);
+                    load.phase = "start of C";
                     c = GraftProcess.serve(site.configFile, dir, "c");
+                    load.phase = "POST /drain of B";
                     HttpResponse<String> drained = RolloutSite.admin(b.adminPort(), "POST", "/drain?grace_ms=5000", true);
                     assertThat(drained.statusCode()).as(drained.body()).isEqualTo(202);
                     assertThat(b.awaitExit(Duration.ofSeconds(30))).as("B exits after draining").isTrue();

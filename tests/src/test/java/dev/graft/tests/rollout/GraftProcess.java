@@ -37,6 +37,8 @@ final class GraftProcess implements AutoCloseable {
         cmd.addAll(List.of("serve", "--config", config.toString(), "--admin", "127.0.0.1:0"));
         Path out = dir.resolve(name + ".out");
         Path err = dir.resolve(name + ".err");
+        System.out.println("starting " + name + ": " + (cmd.contains("-jar") ? "-jar " + cmd.get(cmd.indexOf("-jar") + 1)
+                : "the test class path"));
         Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         GraftProcess g = new GraftProcess(p, out, err);
         g.awaitReady(Duration.ofSeconds(60));

@@ -38,6 +38,8 @@ final class KeepAliveLoad implements AutoCloseable {
     final Map<String, AtomicLong> byStamp = new ConcurrentHashMap<>();
     final List<String> failures = new CopyOnWriteArrayList<>();
     private final long maxRequestsPerClient;
+    /** What the test is doing now, named in failures. */
+    volatile String phase = "start";
 
     KeepAliveLoad(InetSocketAddress target, String host, int clients, long maxRequestsPerClient) {
         this.target = target;
@@ -64,6 +66,8 @@ final class KeepAliveLoad implements AutoCloseable {
         byte[] request = ("GET /load/" + id + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: load\r\n\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1);
         long sent = 0;
+        long onConnection = 0;
+        long lastResponse = System.nanoTime();
         Socket socket = null;
         InputStream in = null;
         try {
@@ -75,13 +79,17 @@ final class KeepAliveLoad implements AutoCloseable {
                     socket.setSoTimeout(15_000);
                     in = new BufferedInputStream(socket.getInputStream());
                     connections.incrementAndGet();
+                    onConnection = 0;
                 }
                 sent++;
+                long idleNanos = System.nanoTime() - lastResponse;
                 try {
                     OutputStream out = socket.getOutputStream();
                     out.write(request);
                     out.flush();
                     Response r = Response.read(in);
+                    lastResponse = System.nanoTime();
+                    onConnection++;
                     ok.incrementAndGet();
                     byStatus.computeIfAbsent(r.status, k -> new AtomicLong()).incrementAndGet();
                     byStamp.computeIfAbsent(r.headers.getOrDefault("x-stamp", "none"), k -> new AtomicLong())
@@ -91,7 +99,8 @@ final class KeepAliveLoad implements AutoCloseable {
                         socket = null;
                     }
                 } catch (IOException e) {
-                    failures.add("client " + id + " request " + sent + ": " + e);
+                    failures.add("client " + id + " request " + sent + " (" + onConnection + " before on its connection, "
+                            + (idleNanos / 1_000_000) + " ms after the last response, during " + phase + "): " + e);
                     closeQuietly(socket);
                     socket = null;
                 }
