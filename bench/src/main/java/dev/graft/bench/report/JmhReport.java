@@ -139,8 +139,14 @@ public final class JmhReport {
         Optional<Score> x = get(s, "bridge.BridgeBench." + a);
         Optional<Score> y = get(s, "bridge.BridgeBench." + b);
         out.append("| ").append(what).append(" | ")
-                .append(x.isPresent() && y.isPresent() ? fmt((x.get().median() - y.get().median()) / per) : "not measured")
+                .append(x.isPresent() && y.isPresent() ? difference((x.get().median() - y.get().median()) / per)
+                        : "not measured")
                 .append(" | ").append(target).append(" |\n");
+    }
+
+    /** A difference of medians; a negative one means the two are within the run's noise. */
+    private static String difference(double d) {
+        return d < 0 ? "≈ 0 (" + fmt(d) + ": within the noise)" : fmt(d);
     }
 
     private static Optional<Score> get(Map<String, Score> s, String key) {
