@@ -58,8 +58,8 @@ if [[ ${BENCH_NO_BUILD:-0} == 1 && -f $JAR ]]; then
   say "BENCH_NO_BUILD=1: using the existing $JAR"
 else
   say "building benchmarks.jar with $JAVA_HOME"
-  printf '%s\n' "mvn -B -q -Dgraft.buildDir=target-bench -DskipTests -Pbench-jar -pl bench -am package" >>"$commands"
-  if ! mvn -B -q -Dgraft.buildDir=target-bench -DskipTests -Pbench-jar -pl bench -am package >"$OUT/build.log" 2>&1; then
+  printf '%s\n' "mvn -B -q -Dgraft.buildDir=target-bench -Dmaven.test.skip=true -Pbench-jar -pl bench -am package" >>"$commands"
+  if ! mvn -B -q -Dgraft.buildDir=target-bench -Dmaven.test.skip=true -Pbench-jar -pl bench -am package >"$OUT/build.log" 2>&1; then
     sed 's/\x1b\[[0-9;]*m//g' "$OUT/build.log" | grep -E '^\[ERROR\]' | head -20 >&2
     say "the build failed (full log: $OUT/build.log); nothing was measured"
     exit 1
