@@ -18,8 +18,12 @@ public final class CtxKeys {
     public static final CtxKey<Double> REQUEST_START = CtxKey.of("request_start", CtxType.NUM);
 
     // ---- cache
-    /** The cache key, decided in rewrite (cache); read by accesslog. */
-    public static final CtxKey<String> CACHE_KEY = CtxKey.of("cache_key", CtxType.TEXT);
+    /**
+     * The cache key, decided in rewrite (cache); read by accesslog. Bytes, not text: it holds the
+     * raw query string, whose bytes need not be UTF-8, and Lua stages must read exactly the bytes
+     * the Lua cache module would have stored.
+     */
+    public static final CtxKey<byte[]> CACHE_KEY = CtxKey.of("cache_key", CtxType.BYTES);
     /** Private to cache: the 1-based position of the rule that matched in rewrite, 0 for none. */
     public static final CtxKey<Long> CACHE_RULE = CtxKey.of("cache_rule", CtxType.INT);
 

@@ -55,7 +55,17 @@ public interface StageExchange {
     /** Randomness for this request. */
     RandomGenerator random();
 
-    /** Writes a log line for this request, like {@code ngx.log(level, message)}. */
+    /**
+     * Writes a log line for this request, like {@code ngx.log(level, message)}.
+     *
+     * <p>{@code message} is a Lua byte string in Java form: one char per byte (0x00-0xFF), the
+     * form request text ({@link RequestView}, headers, variables) already has, so request bytes
+     * are concatenated in as they are. The host reads those bytes exactly as {@code ngx.log}
+     * reads a Lua string, so a port logs the line its Lua module would. Java text from a
+     * {@code CtxType.TEXT} key, {@link #customer()} or settings must first be turned into its
+     * UTF-8 bytes, one char per byte (rust-style-modules' {@code LuaText.bytes}); passed as it
+     * is, a non-ASCII char would be misread.
+     */
     void log(LogLevel level, String message);
 
     /** {@code ngx.log}'s levels. */

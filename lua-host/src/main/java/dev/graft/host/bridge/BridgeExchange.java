@@ -9,6 +9,7 @@ import dev.graft.bridge.ResponseView;
 import dev.graft.bridge.StageExchange;
 import dev.graft.bridge.shared.SharedDict;
 import dev.graft.host.exchange.Exchange;
+import dev.graft.host.lua.ngx.LuaBytes;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -245,13 +246,38 @@ final class BridgeExchange implements StageExchange {
         if (quiet) {
             return;
         }
-        String phase = ex.phase().luaName();
-        switch (level) {
-            case STDERR, EMERG, ALERT, CRIT, ERR -> LOG.error("[{}] {}: {}", ex.requestId(), phase, message);
-            case WARN -> LOG.warn("[{}] {}: {}", ex.requestId(), phase, message);
-            case NOTICE, INFO -> LOG.info("[{}] {}: {}", ex.requestId(), phase, message);
-            case DEBUG -> LOG.debug("[{}] {}: {}", ex.requestId(), phase, message);
+        boolean enabled = switch (level) {
+            case STDERR, EMERG, ALERT, CRIT, ERR -> LOG.isErrorEnabled();
+            case WARN -> LOG.isWarnEnabled();
+            case NOTICE, INFO -> LOG.isInfoEnabled();
+            case DEBUG -> LOG.isDebugEnabled();
+        };
+        if (!enabled) {
+            return;
         }
+        String phase = ex.phase().luaName();
+        String text = loggedText(message);
+        switch (level) {
+            case STDERR, EMERG, ALERT, CRIT, ERR -> LOG.error("[{}] {}: {}", ex.requestId(), phase, text);
+            case WARN -> LOG.warn("[{}] {}: {}", ex.requestId(), phase, text);
+            case NOTICE, INFO -> LOG.info("[{}] {}: {}", ex.requestId(), phase, text);
+            case DEBUG -> LOG.debug("[{}] {}: {}", ex.requestId(), phase, text);
+        }
+    }
+
+    /**
+     * The String {@code ngx.log} logs for the Lua string whose bytes are the chars of
+     * {@code byteChars} (see {@link StageExchange#log}): LuaJ's own decoding of the bytes, so
+     * even bytes that are not UTF-8 come out as they do for a Lua stage.
+     */
+    static String loggedText(String byteChars) {
+        for (int i = 0; i < byteChars.length(); i++) {
+            if (byteChars.charAt(i) >= 0x80) {
+                return LuaBytes.latin1(byteChars).tojstring();
+            }
+        }
+        // ASCII reads as itself
+        return byteChars;
     }
 
     // --- views

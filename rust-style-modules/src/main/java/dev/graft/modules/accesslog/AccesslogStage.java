@@ -8,8 +8,12 @@ import dev.graft.bridge.Outcome;
 import dev.graft.bridge.Phase;
 import dev.graft.bridge.StageExchange;
 import dev.graft.bridge.StageModule;
+import dev.graft.modules.lua.LuaText;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -48,18 +52,24 @@ public final class AccesslogStage implements StageModule<AccesslogConfig> {
         return Outcome.proceed();
     }
 
-    /** The JSON object, keys in sorted order (added in that order, as the Lua module does). */
+    /**
+     * The JSON object, keys in sorted order (added in that order, as the Lua module does), as a
+     * byte string (one char per byte), the form {@code StageExchange.log} takes: request text
+     * already is one; text from {@code CtxType.TEXT} keys and the customer is turned back into
+     * its UTF-8 bytes, and the cache key's bytes are taken as they are, so {@code max_len} cuts
+     * bytes and the logged line is the Lua module's.
+     */
     static String line(StageExchange ex, AccesslogPlan plan) {
         long ml = plan.maxLen();
         List<String> f = new ArrayList<>(24);
-        ex.get(CtxKeys.AUTH_USER).ifPresent(v -> add(f, "auth_user", JsonLine.string(v, ml)));
+        ex.get(CtxKeys.AUTH_USER).ifPresent(v -> add(f, "auth_user", JsonLine.string(LuaText.bytes(v), ml)));
         JsonLine.varNumber(ex.variable("bytes_sent")).ifPresent(v -> add(f, "bytes_sent", v));
-        text(f, "cache_key", ex.get(CtxKeys.CACHE_KEY), ml);
+        text(f, "cache_key", ex.get(CtxKeys.CACHE_KEY).map(k -> new String(k, StandardCharsets.ISO_8859_1)), ml);
         String remote = ex.remoteAddress();
         text(f, "client", Optional.of(remote), ml);
         // the address ip_rules resolved through trusted proxies, when it differs from the peer
-        text(f, "client_ip", ex.get(CtxKeys.CLIENT_IP).filter(ip -> !ip.equals(remote)), ml);
-        text(f, "customer", Optional.of(ex.get(CtxKeys.CUSTOMER).orElse(ex.customer())), ml);
+        text(f, "client_ip", ex.get(CtxKeys.CLIENT_IP).filter(ip -> !ip.equals(remote)).map(LuaText::bytes), ml);
+        text(f, "customer", Optional.of(LuaText.bytes(ex.get(CtxKeys.CUSTOMER).orElse(ex.customer()))), ml);
         if (!plan.headers().isEmpty()) {
             HeaderFields request = ex.request().headers();
             List<String> h = new ArrayList<>();
@@ -75,10 +85,10 @@ public final class AccesslogStage implements StageModule<AccesslogConfig> {
         }
         text(f, "host", Optional.of(ex.request().host()), ml);
         text(f, "method", Optional.of(ex.request().method()), ml);
-        ex.get(CtxKeys.RATELIMIT).ifPresent(rl -> add(f, "ratelimit", JsonLine.encode(rl, ml, 1)));
+        ex.get(CtxKeys.RATELIMIT).ifPresent(rl -> add(f, "ratelimit", JsonLine.encode(fieldBytes(rl), ml, 1)));
         text(f, "request_id", Optional.of(ex.requestId()), ml);
         JsonLine.varNumber(ex.variable("request_time")).ifPresent(v -> add(f, "request_time", v));
-        text(f, "route", ex.get(CtxKeys.ROUTE), ml);
+        text(f, "route", ex.get(CtxKeys.ROUTE).map(LuaText::bytes), ml);
         add(f, "status", JsonLine.number(ex.response().status()));
         text(f, "time", ex.variable("time_iso8601"), ml);
         Optional<String> upstreamAddr = ex.variable("upstream_addr").filter(a -> !a.isEmpty());
@@ -98,6 +108,13 @@ public final class AccesslogStage implements StageModule<AccesslogConfig> {
             add(f, "waf", "{" + String.join(",", waf) + "}");
         }
         return "{" + String.join(",", f) + "}";
+    }
+
+    /** A {@code CtxType.FIELDS} value with its text values as byte strings. */
+    private static Map<String, Object> fieldBytes(Map<String, Object> fields) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        fields.forEach((k, v) -> out.put(LuaText.bytes(k), v instanceof String s ? LuaText.bytes(s) : v));
+        return out;
     }
 
     private static void add(List<String> fields, String key, String encoded) {

@@ -9,6 +9,7 @@ import dev.graft.bridge.Phase;
 import dev.graft.bridge.RequestView;
 import dev.graft.bridge.StageExchange;
 import dev.graft.bridge.StageModule;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -44,7 +45,7 @@ public final class CacheStage implements StageModule<CacheConfig> {
         }
         CachePlan plan = config.plan();
         plan.problems().reportOnce(exchange);
-        exchange.put(CtxKeys.CACHE_KEY, key(exchange.request(), method));
+        exchange.put(CtxKeys.CACHE_KEY, ctxBytes(key(exchange.request(), method)));
         exchange.put(CtxKeys.CACHE_RULE, (long) matchRule(plan.rules(), exchange.request().uri()));
         return Outcome.proceed();
     }
@@ -59,12 +60,12 @@ public final class CacheStage implements StageModule<CacheConfig> {
         }
         CachePlan plan = config.plan();
         plan.problems().reportOnce(exchange);
-        Optional<String> key = exchange.get(CtxKeys.CACHE_KEY);
+        Optional<String> key = exchange.get(CtxKeys.CACHE_KEY).map(CacheStage::byteChars);
         Optional<CompiledCacheRule> rule = ruleAt(plan.rules(), exchange.get(CtxKeys.CACHE_RULE).orElse(0L));
         if (key.isEmpty()) {
             // an earlier stage answered in rewrite before this module's rewrite ran
             key = Optional.of(key(exchange.request(), method));
-            exchange.put(CtxKeys.CACHE_KEY, key.get());
+            exchange.put(CtxKeys.CACHE_KEY, ctxBytes(key.get()));
             rule = ruleAt(plan.rules(), matchRule(plan.rules(), exchange.request().uri()));
         }
         HeaderFields response = exchange.response().headers();
@@ -104,6 +105,20 @@ public final class CacheStage implements StageModule<CacheConfig> {
 
     private static String key(RequestView request, String method) {
         return CacheKey.of(method, request.host(), request.uri(), request.args());
+    }
+
+    /**
+     * The key's bytes for {@code ngx.ctx.cache_key}: the key is a byte string (one char per byte,
+     * as the request's path and args arrive), so each char is one byte. Not UTF-8: that would
+     * encode a non-ASCII byte twice ("café" read back as "cafÃ©").
+     */
+    static byte[] ctxBytes(String key) {
+        return key.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** {@code ngx.ctx.cache_key} as a byte string again (set by this stage or by the Lua module). */
+    static String byteChars(byte[] key) {
+        return new String(key, StandardCharsets.ISO_8859_1);
     }
 
     /** The 1-based position of the first rule matching {@code path}, 0 for none. */

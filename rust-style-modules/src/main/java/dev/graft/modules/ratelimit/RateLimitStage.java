@@ -7,6 +7,7 @@ import dev.graft.bridge.StageExchange;
 import dev.graft.bridge.StageExchange.LogLevel;
 import dev.graft.bridge.StageModule;
 import dev.graft.bridge.shared.SharedDict;
+import dev.graft.modules.lua.LuaText;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,7 +81,8 @@ public final class RateLimitStage implements StageModule<RateLimitConfig> {
                 Map<String, Object> rl = published(rule, 0, c.reset());
                 exchange.put(CtxKeys.RATELIMIT, rl);
                 // the client address, not the key: a header key may be a credential
-                exchange.log(LogLevel.INFO, "ratelimit: customer=" + customer + " rule=" + rule.name()
+                exchange.log(LogLevel.INFO, "ratelimit: customer=" + LuaText.bytes(customer)
+                        + " rule=" + LuaText.bytes(rule.name())
                         + " client=" + RuleKeys.clientAddress(exchange) + " limit=" + rule.limit() + " refused");
                 List<Map.Entry<String, String>> headers = new ArrayList<>();
                 headers.add(Map.entry("Retry-After", Long.toString(c.reset())));

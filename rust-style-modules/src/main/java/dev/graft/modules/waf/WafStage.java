@@ -7,6 +7,7 @@ import dev.graft.bridge.Phase;
 import dev.graft.bridge.StageExchange;
 import dev.graft.bridge.StageExchange.LogLevel;
 import dev.graft.bridge.StageModule;
+import dev.graft.modules.lua.LuaText;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +87,8 @@ public final class WafStage implements StageModule<WafConfig> {
             return Outcome.proceed();
         }
         boolean blocked = p.mode() == WafPolicy.Mode.BLOCK && v.score() >= p.threshold();
-        exchange.log(LogLevel.WARN, "waf: customer=" + exchange.customer() + " score=" + v.score() + " threshold="
+        exchange.log(LogLevel.WARN, "waf: customer=" + LuaText.bytes(exchange.customer())
+                + " score=" + v.score() + " threshold="
                 + p.threshold() + " mode=" + p.mode().luaName() + " action=" + (blocked ? "block" : "pass")
                 + " rules=" + ids);
         if (!blocked) {

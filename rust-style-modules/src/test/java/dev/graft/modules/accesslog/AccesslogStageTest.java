@@ -6,6 +6,7 @@ import dev.graft.bridge.CtxKeys;
 import dev.graft.bridge.StageExchange.LogLevel;
 import dev.graft.modules.testing.FakeExchange;
 import dev.graft.modules.testing.FakeExchange.LogLine;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +30,7 @@ class AccesslogStageTest {
     @Test
     void aFullLineHasTheLuaModulesBytes() {
         FakeExchange x = proxied().customer("shop").status(201)
-                .ctx(CtxKeys.CUSTOMER, "shop").ctx(CtxKeys.CACHE_KEY, "GET shop.test/api/x?q=1")
+                .ctx(CtxKeys.CUSTOMER, "shop").ctx(CtxKeys.CACHE_KEY, "GET shop.test/api/x?q=1".getBytes(StandardCharsets.US_ASCII))
                 .ctx(CtxKeys.CLIENT_IP, "203.0.113.9").ctx(CtxKeys.AUTH_USER, "bob").ctx(CtxKeys.ROUTE, "api")
                 .ctx(CtxKeys.RATELIMIT, Map.of("rule", "api", "limit", 10L, "remaining", 9L, "reset", 2L))
                 .ctx(CtxKeys.WAF_MATCHES, List.of(942100L, 942190L)).ctx(CtxKeys.WAF_SCORE, 10L)
@@ -45,6 +46,33 @@ class AccesslogStageTest {
                 + "\"time\":\"2026-11-27T14:57:37+00:00\",\"upstream\":\"origin-a\","
                 + "\"upstream_addr\":\"127.0.0.1:8081\",\"upstream_status\":\"200\",\"upstream_time\":\"0.003\","
                 + "\"uri\":\"/api/x?q=1\",\"waf\":{\"matches\":[942100,942190],\"score\":10}}"));
+    }
+
+    /**
+     * Parity bug: the line reached {@code StageExchange.log} with ctx text as Java chars and the
+     * host then logged the byte-string chars as they were, so the log had double-encoded UTF-8.
+     * The line is now the Lua module's bytes, one char per byte, for every field: request text
+     * as it is, TEXT ctx values and the customer as their UTF-8 bytes, the cache key's bytes
+     * as they are (the host decodes the whole line as ngx.log decodes a Lua string).
+     */
+    @Test
+    void nonAsciiFieldsAreLoggedAsTheLuaModulesBytes() {
+        String path = latin1("/café".getBytes(StandardCharsets.UTF_8));
+        byte[] key = "GET h/caf%C3%A9?q=é".getBytes(StandardCharsets.UTF_8);
+        FakeExchange x = FakeExchange.get(path).host("h").requestId("r").remoteAddress("127.0.0.1").customer("shöp")
+                .status(200).ctx(CtxKeys.CACHE_KEY, key).ctx(CtxKeys.AUTH_USER, "zoë").ctx(CtxKeys.ROUTE, "ü")
+                .ctx(CtxKeys.RATELIMIT, Map.of("rule", "é"));
+        stage.log(x, new AccesslogConfig(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
+        String expected = "graft-access {\"auth_user\":\"zoë\",\"cache_key\":\"GET h/caf%C3%A9?q=é\","
+                + "\"client\":\"127.0.0.1\",\"customer\":\"shöp\",\"host\":\"h\",\"method\":\"GET\","
+                + "\"ratelimit\":{\"rule\":\"é\"},\"request_id\":\"r\",\"route\":\"ü\",\"status\":200,"
+                + "\"uri\":\"/café\"}";
+        assertThat(x.logLines()).extracting(LogLine::message)
+                .containsExactly(latin1(expected.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String latin1(byte[] bytes) {
+        return new String(bytes, StandardCharsets.ISO_8859_1);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.graft.modules.testing.FakeExchange;
 import dev.graft.modules.testing.PlainLua;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -97,7 +98,7 @@ class CacheLuaParityTest {
             for (String name : x.responseHeaders().names()) {
                 headers.put(name, name + "=" + hex(x.responseHeaders().first(name).orElseThrow()));
             }
-            String java = (ctx.containsKey("cache_key") ? hex((String) ctx.get("cache_key")) : "nil") + "\t"
+            String java = (ctx.containsKey("cache_key") ? hex(new String((byte[]) ctx.get("cache_key"), StandardCharsets.ISO_8859_1)) : "nil") + "\t"
                     + (ctx.containsKey("cache_rule") ? ctx.get("cache_rule") : "nil") + "\t"
                     + String.join(",", headers.values());
             if (!java.equals(lua.get(i))) {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.graft.bridge.CtxKeys;
 import dev.graft.modules.testing.FakeExchange;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +40,9 @@ class CacheStageTest {
         CacheConfig c = CacheConfig.of(CacheRule.prefix("/static/", 60), CacheRule.regex("\\.css$", 600));
         FakeExchange x = FakeExchange.get("/a/site.css?v=1").host("shop.test");
         stage.rewrite(x, c);
-        assertThat(x.ctxValues()).isEqualTo(Map.of("cache_key", "GET shop.test/a/site.css?v=1", "cache_rule", 2L));
+        assertThat(x.ctxValues()).containsOnlyKeys("cache_key", "cache_rule").containsEntry("cache_rule", 2L);
+        assertThat(x.get(CtxKeys.CACHE_KEY)).hasValueSatisfying(
+                k -> assertThat(k).isEqualTo("GET shop.test/a/site.css?v=1".getBytes(StandardCharsets.US_ASCII)));
     }
 
     @Test
@@ -106,7 +108,48 @@ class CacheStageTest {
         stage.headerFilter(x, c);
         assertThat(x.responseHeaders().lines()).containsExactly("X-Edge-Key: GET h/old",
                 "Cache-Control: public, max-age=9");
-        assertThat(x.get(CtxKeys.CACHE_KEY)).contains("GET h/old");
+        assertThat(x.get(CtxKeys.CACHE_KEY)).hasValueSatisfying(
+                k -> assertThat(k).isEqualTo("GET h/old".getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    /**
+     * Parity bug: the key (a byte string, one char per byte) was stored under a TEXT key, so a Lua
+     * stage read its chars' UTF-8 ("cafÃ©") instead of the bytes the Lua module stores ("café").
+     * The context now holds exactly those bytes, and header_filter reads them back unchanged.
+     */
+    @Test
+    void nonAsciiBytesInTheKeyReachTheContextAsTheLuaModulesBytes() {
+        byte[] utf8Args = "q=café&a=\u00ff".getBytes(StandardCharsets.UTF_8);
+        String wireArgs = new String(utf8Args, StandardCharsets.ISO_8859_1) + "&z=\u00ff"; // one raw 0xFF byte too
+        String path = new String("/café".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        FakeExchange x = FakeExchange.get(path + "?" + wireArgs).host("h");
+        CacheConfig c = new CacheConfig(Optional.of(List.of(CacheRule.prefix("/", 9))), Optional.of("X-Key"),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        run(c, x, 200);
+        byte[] expected = concat("GET h/caf%C3%A9?a=".getBytes(StandardCharsets.US_ASCII),
+                "\u00ff".getBytes(StandardCharsets.UTF_8), "&q=caf".getBytes(StandardCharsets.US_ASCII),
+                "é".getBytes(StandardCharsets.UTF_8), "&z=".getBytes(StandardCharsets.US_ASCII), new byte[] {(byte) 0xFF});
+        assertThat(x.get(CtxKeys.CACHE_KEY)).hasValueSatisfying(k -> assertThat(k).isEqualTo(expected));
+        // the response header is Latin-1 in Netty, one char per byte: the same bytes on the wire
+        assertThat(x.responseHeaders().all("X-Key")).containsExactly(new String(expected, StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void aKeyTheLuaModuleStoredIsReadAsItsBytes() {
+        byte[] luaKey = "GET h/?q=café".getBytes(StandardCharsets.UTF_8);
+        FakeExchange x = FakeExchange.get("/?q=x").host("h").ctx(CtxKeys.CACHE_KEY, luaKey);
+        CacheConfig c = new CacheConfig(Optional.of(List.of()), Optional.of("X-Key"),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        stage.headerFilter(x, c);
+        assertThat(x.responseHeaders().all("X-Key")).containsExactly(new String(luaKey, StandardCharsets.ISO_8859_1));
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
     }
 
     @Test
