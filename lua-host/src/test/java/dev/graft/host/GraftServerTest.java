@@ -190,4 +190,57 @@ class GraftServerTest {
                     .hasMessageStartingWith("admin: cannot listen on 127.0.0.1:" + first.adminPort() + ": ");
         }
     }
+
+    /**
+     * Issue 2: a Lua error and a runaway loop are each contained to their request (a 500 that
+     * names the request id, a metric) while other requests, before, between and after, on the
+     * same event loop, keep being proxied.
+     */
+    @Test
+    void luaErrorAndRunawayLoopAreContainedWhileOtherRequestsSucceed() throws Exception {
+        GraftConfig config = config("""
+                local M = {}
+                function M.init(config) M.conf = config end
+                function M.config() return M.conf end
+                function M.run(phase)
+                  if phase == "rewrite" then ngx.ctx.customer = "acme" end
+                  if phase == "access" then
+                    if ngx.var.uri == "/boom" then error("broken stage") end
+                    if ngx.var.uri == "/spin" then while true do end end
+                  end
+                end
+                return M
+                """);
+        try (GraftServer graft = GraftServer.start(config, GraftServer.Options.ephemeral())) {
+            int port = graft.proxyPort();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                java.util.List<java.util.concurrent.Future<String>> normal = new java.util.ArrayList<>();
+                java.util.List<java.util.concurrent.Future<String>> broken = new java.util.ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    String path = "/ok-" + i;
+                    normal.add(pool.submit(() -> get(port, path, "acme.test")));
+                    if (i % 5 == 0) {
+                        broken.add(pool.submit(() -> get(port, "/boom", "acme.test")));
+                        broken.add(pool.submit(() -> get(port, "/spin", "acme.test")));
+                    }
+                }
+                for (int i = 0; i < normal.size(); i++) {
+                    assertThat(normal.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS))
+                            .startsWith("HTTP/1.1 200").contains("\"path\":\"/ok-" + i + "\"");
+                }
+                for (var f : broken) {
+                    String r = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                    assertThat(r).startsWith("HTTP/1.1 500").containsPattern("request id: [0-9a-f]{32}");
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(get(port, "/after", "acme.test")).startsWith("HTTP/1.1 200");
+            String metrics = get(graft.adminPort(), "/metrics", "localhost");
+            assertThat(metrics).containsPattern("graft_lua_errors_total\\{[^}]*\\} 4.0")
+                    .containsPattern("graft_lua_budget_stops_total\\{[^}]*\\} 4.0")
+                    .contains("graft_requests_total{customer=\"acme\",status=\"500\"} 8.0");
+        }
+    }
 }
