@@ -236,6 +236,12 @@ public final class RolloutControl implements AutoCloseable {
                 if (!Double.isNaN(ratio)) {
                     wo.put("latency_ratio", ratio);
                 }
+                if (w.totals().luaCalls() > 0) {
+                    wo.put("lua_mean_us", w.totals().luaNanos() / 1000.0 / w.totals().luaCalls());
+                }
+                if (w.totals().javaCalls() > 0) {
+                    wo.put("java_mean_us", w.totals().javaNanos() / 1000.0 / w.totals().javaCalls());
+                }
             }
             RollbackMonitor.Progress p = progress.get(m);
             Rollout.ModuleRollout mr = now.modules().get(m);

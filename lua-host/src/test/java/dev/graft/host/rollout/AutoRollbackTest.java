@@ -88,6 +88,8 @@ class AutoRollbackTest {
             assertThat(server.rollout().live().mode("guard", "acme")).isEqualTo(Rollout.Mode.LUA);
             assertThat(server.rollout().live().mode("probe", "acme")).isEqualTo(Rollout.Mode.JAVA);
             JsonNode event = state.get("rollbacks").get(0);
+            // the window the dashboard shows: the Java side's mean stage time is known
+            assertThat(state.get("modules").get("guard").get("window").get("java_mean_us").asDouble()).isPositive();
             assertThat(event.get("module").asText()).isEqualTo("guard");
             assertThat(event.get("check").asText()).isEqualTo("exception_rate");
             // within the window (2 s) plus one evaluation tick (1 s) and scheduling slack
