@@ -39,17 +39,17 @@ class ShadowCapTest {
                 assertThat(client.get("/x", "a.test", "X-Content", "1").body()).isEqualTo("lua content\n+lua");
             }
             server.rollout().live().shadow().drain();
-            // five shadowed phases (all but body_filter) per request: each one either ran or was
-            // skipped for the cap. Which of the first request's phases ran depends on timing (the
-            // first run spends the share), and on a slow machine the 10 s accounting window may
-            // roll over once, so one request's phases may run again.
+            // five shadowed phases (all but body_filter) per request. Which of the first request's
+            // phases ran depends on timing (the first run spends the share), and on a slow machine
+            // the 10 s accounting window may roll over once, so one request's phases may run again.
             long after = server.rollout().live().stats("probe").totals().shadowRuns();
             assertThat(after - runs).isLessThanOrEqualTo(5);
             String line = server.metrics().scrape().lines()
                     .filter(l -> l.startsWith("graft_shadow_skipped_total{module=\"probe\",reason=\"cpu\"}"))
                     .findFirst().orElseThrow();
             double skipped = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            assertThat(skipped).isEqualTo(11 * 5 - after);
+            // every later phase that did not run was skipped for the cap and counted once
+            assertThat(skipped).isGreaterThanOrEqualTo(10 * 5 - (after - runs)).isLessThanOrEqualTo(11 * 5 - after);
         }
     }
 }
