@@ -10,9 +10,8 @@ import dev.graft.bridge.StageExchange;
 import dev.graft.bridge.shared.SharedDict;
 import dev.graft.host.exchange.Exchange;
 import dev.graft.host.lua.ngx.LuaBytes;
+import dev.graft.host.lua.ngx.NginxVariables;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,7 +69,7 @@ final class BridgeExchange implements StageExchange {
 
     @Override
     public String remoteAddress() {
-        return ip(ex.remote());
+        return NginxVariables.ip(ex.remote());
     }
 
     @Override
@@ -102,19 +101,19 @@ final class BridgeExchange implements StageExchange {
             case "request_uri" -> Optional.of(ex.requestUri());
             case "args", "query_string" -> ex.args();
             case "is_args" -> Optional.of(ex.args().isPresent() ? "?" : "");
-            case "host" -> Optional.of(host(ex));
+            case "host" -> Optional.of(NginxVariables.host(ex));
             case "scheme" -> Optional.of(ex.scheme());
             case "https" -> Optional.of("https".equals(ex.scheme()) ? "on" : "");
             case "server_protocol" -> Optional.of(ex.version().text());
             case "request_method" -> Optional.of(ex.method());
-            case "remote_addr" -> Optional.of(ip(ex.remote()));
+            case "remote_addr" -> Optional.of(NginxVariables.ip(ex.remote()));
             case "remote_port" -> Optional.of(Integer.toString(ex.remote().getPort()));
-            case "server_addr" -> Optional.of(ip(ex.local()));
+            case "server_addr" -> Optional.of(NginxVariables.ip(ex.local()));
             case "server_port" -> Optional.of(Integer.toString(ex.local().getPort()));
             case "request_id" -> Optional.of(ex.requestId());
             // as ngx.var gives them (NgxVar): seconds with millisecond precision
-            case "request_time" -> Optional.of(seconds((System.nanoTime() - ex.startNanos()) / 1_000_000));
-            case "msec" -> Optional.of(seconds(System.currentTimeMillis()));
+            case "request_time" -> Optional.of(NginxVariables.seconds((System.nanoTime() - ex.startNanos()) / 1_000_000));
+            case "msec" -> Optional.of(NginxVariables.seconds(System.currentTimeMillis()));
             case "status" -> Optional.of(String.format(Locale.ROOT, "%03d", ex.status()));
             case "content_type" -> Optional.ofNullable(ex.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE));
             case "content_length" -> Optional.ofNullable(ex.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH));
@@ -125,10 +124,10 @@ final class BridgeExchange implements StageExchange {
                     yield header(n.substring(5));
                 }
                 if (n.startsWith("cookie_")) {
-                    yield cookie(ex, name.substring(7));
+                    yield NginxVariables.cookie(ex, name.substring(7));
                 }
                 if (n.startsWith("arg_")) {
-                    yield rawArg(ex, n.substring(4));
+                    yield NginxVariables.arg(ex, n.substring(4));
                 }
                 yield Optional.ofNullable(ex.variables().get(n));
             }
@@ -164,12 +163,6 @@ final class BridgeExchange implements StageExchange {
                 ex.variables().put(n, value);
             }
         }
-    }
-
-    /** NgxVar's number text: "12.034". */
-    private static String seconds(long millis) {
-        long ms = millis % 1000;
-        return (millis / 1000) + (ms < 10 ? ".00" : ms < 100 ? ".0" : ".") + ms;
     }
 
     private static boolean isBuiltin(String n) {
@@ -294,9 +287,9 @@ final class BridgeExchange implements StageExchange {
         @Override public void args(String args) { ex.args(requireNonNull(args, "args")); }
         @Override public List<String> arg(String name) { return decodedArg(ex.args().orElse(""), name); }
         @Override public HeaderFields headers() { return headers; }
-        @Override public Optional<String> cookie(String name) { return BridgeExchange.cookie(ex, name); }
+        @Override public Optional<String> cookie(String name) { return NginxVariables.cookie(ex, name); }
         @Override public Optional<byte[]> body() { return ex.body(); }
-        @Override public String host() { return BridgeExchange.host(ex); }
+        @Override public String host() { return NginxVariables.host(ex); }
         @Override public String scheme() { return ex.scheme(); }
         @Override public String protocol() { return ex.version().text(); }
     }
@@ -307,86 +300,6 @@ final class BridgeExchange implements StageExchange {
         @Override public int status() { return ex.status(); }
         @Override public void status(int status) { ex.status(status); }
         @Override public HeaderFields headers() { return headers; }
-    }
-
-    // --- the same readings as ngx.var's (NgxVar), on Java strings
-
-    static String ip(InetSocketAddress a) {
-        InetAddress addr = a.getAddress();
-        return addr == null ? a.getHostString() : addr.getHostAddress();
-    }
-
-    /** nginx's $host: the Host header lower-cased without its port, else the server address. */
-    static String host(Exchange ex) {
-        String h = ex.requestHeaders().get(HttpHeaderNames.HOST);
-        if (h == null || h.isEmpty()) {
-            return ip(ex.local());
-        }
-        int end = h.length();
-        if (h.charAt(0) == '[') {
-            int close = h.indexOf(']');
-            end = close < 0 ? end : close + 1;
-        } else {
-            int colon = h.indexOf(':');
-            if (colon >= 0) {
-                end = colon;
-            }
-        }
-        if (end > 0 && h.charAt(end - 1) == '.') {
-            end--;
-        }
-        StringBuilder b = new StringBuilder(end);
-        for (int i = 0; i < end; i++) {
-            char c = h.charAt(i);
-            b.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
-        }
-        return b.toString();
-    }
-
-    /** nginx's $cookie_NAME: the value of the first cookie named NAME (exact case). */
-    static Optional<String> cookie(Exchange ex, String name) {
-        for (String header : ex.requestHeaders().getAll(HttpHeaderNames.COOKIE)) {
-            int n = header.length();
-            int i = 0;
-            while (i < n) {
-                while (i < n && (header.charAt(i) == ' ' || header.charAt(i) == ';' || header.charAt(i) == ',')) {
-                    i++;
-                }
-                int end = i;
-                while (end < n && header.charAt(end) != ';' && header.charAt(end) != ',') {
-                    end++;
-                }
-                int eq = header.indexOf('=', i);
-                if (eq > i && eq < end && eq - i == name.length() && header.startsWith(name, i)) {
-                    return Optional.of(header.substring(eq + 1, end));
-                }
-                i = end + 1;
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** nginx's $arg_NAME: the raw value of the first arg named NAME, any case. */
-    private static Optional<String> rawArg(Exchange ex, String name) {
-        String args = ex.args().orElse(null);
-        if (args == null) {
-            return Optional.empty();
-        }
-        int n = args.length();
-        int i = 0;
-        while (i < n) {
-            int amp = args.indexOf('&', i);
-            if (amp < 0) {
-                amp = n;
-            }
-            int eq = args.indexOf('=', i);
-            int keyEnd = eq >= 0 && eq < amp ? eq : amp;
-            if (keyEnd - i == name.length() && args.regionMatches(true, i, name, 0, name.length())) {
-                return Optional.of(keyEnd == amp ? "" : args.substring(keyEnd + 1, amp));
-            }
-            i = amp + 1;
-        }
-        return Optional.empty();
     }
 
     /** The decoded values of {@code name} as ngx.req.get_uri_args gives them, bytes as Latin-1 chars. */

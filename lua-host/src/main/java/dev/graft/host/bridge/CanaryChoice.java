@@ -2,6 +2,7 @@ package dev.graft.host.bridge;
 
 import dev.graft.host.config.Rollout;
 import dev.graft.host.exchange.Exchange;
+import dev.graft.host.lua.ngx.NginxVariables;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 
@@ -46,7 +47,7 @@ final class CanaryChoice {
                 String v = ex.requestHeaders().get(h.name());
                 yield v == null ? "" : v;
             }
-            case Rollout.CanaryKey.Cookie c -> BridgeExchange.cookie(ex, c.name()).orElse("");
+            case Rollout.CanaryKey.Cookie c -> NginxVariables.cookie(ex, c.name()).orElse("");
         };
     }
 }

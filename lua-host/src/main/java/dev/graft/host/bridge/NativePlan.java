@@ -6,6 +6,7 @@ import dev.graft.bridge.Phase;
 import dev.graft.bridge.StageModule;
 import dev.graft.host.config.GraftConfig;
 import dev.graft.host.exchange.Exchange;
+import dev.graft.host.lua.ngx.NginxVariables;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -90,7 +91,7 @@ record NativePlan(Map<String, String> hostIndex, Map<String, CustomerPlan> nativ
     Optional<String> customer(Exchange ex) {
         String host = ex.requestHeaders().get(HttpHeaderNames.HOST);
         if (host == null || host.isEmpty()) {
-            host = BridgeExchange.host(ex);
+            host = NginxVariables.host(ex);
         }
         return normalizeHost(host).map(hostIndex::get);
     }

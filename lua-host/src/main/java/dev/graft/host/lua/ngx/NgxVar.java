@@ -134,14 +134,14 @@ final class NgxVar {
             case HTTPS -> "https".equals(ex.scheme()) ? ON : EMPTY;
             case SERVER_PROTOCOL -> LuaBytes.latin1(ex.version().text());
             case REQUEST_METHOD -> NgxReq.method(ex.method());
-            case REMOTE_ADDR -> LuaBytes.latin1(ip(ex.remote()));
+            case REMOTE_ADDR -> LuaBytes.latin1(NginxVariables.ip(ex.remote()));
             case REMOTE_PORT -> LuaValue.valueOf(Integer.toString(ex.remote().getPort()));
             case BINARY_REMOTE_ADDR -> binaryAddress(ex.remote());
-            case SERVER_ADDR -> LuaBytes.latin1(ip(ex.local()));
+            case SERVER_ADDR -> LuaBytes.latin1(NginxVariables.ip(ex.local()));
             case SERVER_PORT -> LuaValue.valueOf(Integer.toString(ex.local().getPort()));
             case REQUEST_ID -> LuaBytes.latin1(ex.requestId());
-            case REQUEST_TIME -> LuaValue.valueOf(seconds((System.nanoTime() - ex.startNanos()) / 1_000_000));
-            case MSEC -> LuaValue.valueOf(seconds(System.currentTimeMillis()));
+            case REQUEST_TIME -> LuaValue.valueOf(NginxVariables.seconds((System.nanoTime() - ex.startNanos()) / 1_000_000));
+            case MSEC -> LuaValue.valueOf(NginxVariables.seconds(System.currentTimeMillis()));
             case STATUS -> LuaValue.valueOf(status(ex.status()));
             case CONTENT_TYPE -> headerValue(ex.requestHeaders(), HttpHeaderNames.CONTENT_TYPE);
             case CONTENT_LENGTH -> headerValue(ex.requestHeaders(), HttpHeaderNames.CONTENT_LENGTH);
@@ -226,83 +226,24 @@ final class NgxVar {
         return v == null ? LuaValue.NIL : LuaBytes.latin1(v);
     }
 
-    /** nginx's $arg_NAME: the raw (not unescaped) value of the first arg named NAME, any case. */
+    /** nginx's $arg_NAME (see {@link NginxVariables#arg}). */
     private static LuaValue arg(Exchange ex, LuaString name) {
-        String args = ex.args().orElse(null);
-        if (args == null) {
-            return LuaValue.NIL;
-        }
-        int n = args.length();
-        int i = 0;
-        while (i < n) {
-            int amp = args.indexOf('&', i);
-            if (amp < 0) {
-                amp = n;
-            }
-            int eq = args.indexOf('=', i);
-            int keyEnd = eq >= 0 && eq < amp ? eq : amp;
-            if (keyEnd - i == name.m_length && regionEqualsIgnoreCase(args, i, name)) {
-                return keyEnd == amp ? EMPTY : LuaBytes.latin1(args.substring(keyEnd + 1, amp));
-            }
-            i = amp + 1;
-        }
-        return LuaValue.NIL;
+        return NginxVariables.arg(ex, LuaBytes.latin1(name)).<LuaValue>map(LuaBytes::latin1).orElse(LuaValue.NIL);
     }
 
-    /** nginx's $cookie_NAME: the value of the first cookie named NAME (exact case). */
+    /** nginx's $cookie_NAME (see {@link NginxVariables#cookie}). */
     private static LuaValue cookie(Exchange ex, LuaString name) {
-        String nameText = LuaBytes.latin1(name);
-        for (String header : ex.requestHeaders().getAll(HttpHeaderNames.COOKIE)) {
-            int n = header.length();
-            int i = 0;
-            while (i < n) {
-                while (i < n && (header.charAt(i) == ' ' || header.charAt(i) == ';' || header.charAt(i) == ',')) {
-                    i++;
-                }
-                int end = i;
-                while (end < n && header.charAt(end) != ';' && header.charAt(end) != ',') {
-                    end++;
-                }
-                int eq = header.indexOf('=', i);
-                if (eq > i && eq < end && eq - i == nameText.length() && header.startsWith(nameText, i)) {
-                    return LuaBytes.latin1(header.substring(eq + 1, end));
-                }
-                i = end + 1;
-            }
-        }
-        return LuaValue.NIL;
-    }
-
-    private static boolean regionEqualsIgnoreCase(String s, int off, LuaString name) {
-        for (int i = 0; i < name.m_length; i++) {
-            int a = s.charAt(off + i);
-            int b = name.m_bytes[name.m_offset + i] & 0xFF;
-            if (a != b && Character.toLowerCase(a) != Character.toLowerCase(b)) {
-                return false;
-            }
-        }
-        return true;
+        return NginxVariables.cookie(ex, LuaBytes.latin1(name)).<LuaValue>map(LuaBytes::latin1).orElse(LuaValue.NIL);
     }
 
     /** nginx's $host (see {@link NgxHost}). */
     private static LuaValue host(Exchange ex) {
-        return LuaBytes.latin1(NgxHost.of(ex));
-    }
-
-    static String ip(InetSocketAddress a) {
-        InetAddress addr = a.getAddress();
-        return addr == null ? a.getHostString() : addr.getHostAddress();
+        return LuaBytes.latin1(NginxVariables.host(ex));
     }
 
     private static LuaValue binaryAddress(InetSocketAddress a) {
         InetAddress addr = a.getAddress();
         return addr == null ? LuaValue.NIL : LuaString.valueUsing(addr.getAddress());
-    }
-
-    /** Milliseconds as nginx prints seconds: "12.345". */
-    static String seconds(long millis) {
-        long ms = millis % 1000;
-        return (millis / 1000) + (ms < 10 ? ".00" : ms < 100 ? ".0" : ".") + ms;
     }
 
     private static String status(int status) {
