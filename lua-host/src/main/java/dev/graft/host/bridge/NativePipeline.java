@@ -8,11 +8,10 @@ import dev.graft.bridge.CtxKeys;
 import dev.graft.bridge.CtxType;
 import dev.graft.bridge.Phase;
 import dev.graft.host.exchange.Exchange;
+import dev.graft.host.lua.ngx.PageReplacement;
 import dev.graft.host.exchange.RequestPipeline;
 import dev.graft.host.lua.CallResult;
 import dev.graft.host.lua.LuaVm;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import java.util.List;
 import java.util.Optional;
 import org.luaj.vm2.LuaString;
@@ -40,8 +39,6 @@ public final class NativePipeline implements RequestPipeline {
     /** The driver's ngx.ctx.request_start: ngx.now() when the customer was resolved. */
     static final CtxKey<Double> REQUEST_START = CtxKey.of("request_start", CtxType.NUM);
     /** A response replaced by a header_filter exit (upper case: invisible to ngx.var). */
-    private static final String REPLACED_BODY = "GRAFT_NATIVE_REPLACED_BODY";
-    private static final byte[] EMPTY = new byte[0];
 
     private final NativePlan plan;
     private final LoopServices services;
@@ -229,27 +226,15 @@ public final class NativePipeline implements RequestPipeline {
             }
         }
         if (exitStatus >= 300 || exitStatus == -1) {
-            replaceWithPage(ex, exitStatus < 0 ? 500 : exitStatus);
+            PageReplacement.replace(ex, exitStatus < 0 ? 500 : exitStatus);
         } else if (exitStatus >= 200) {
             ex.status(exitStatus);
         }
     }
 
-    /** The response becomes nginx's page for {@code status}; body_filter swaps the body (LuaPipeline). */
-    private static void replaceWithPage(Exchange ex, int status) {
-        ex.status(status);
-        HttpHeaders h = ex.responseHeaders();
-        h.remove(HttpHeaderNames.CONTENT_LENGTH);
-        h.remove(HttpHeaderNames.CONTENT_ENCODING);
-        h.remove(HttpHeaderNames.ETAG);
-        h.remove(HttpHeaderNames.LAST_MODIFIED);
-        h.set(HttpHeaderNames.CONTENT_TYPE, "text/html");
-        ex.variables().put(REPLACED_BODY, Integer.toString(status));
-    }
-
     @Override
     public boolean filtersBody(Exchange ex) {
-        return ex.variables().containsKey(REPLACED_BODY)
+        return PageReplacement.active(ex)
                 || planOf(ex, customerOf(ex)).map(NativePlan.CustomerPlan::filtersBody).orElse(false);
     }
 
@@ -258,13 +243,12 @@ public final class NativePipeline implements RequestPipeline {
         if (!ex.headersSent()) {
             ex.markHeadersSent();
         }
-        String replaced = ex.variables().get(REPLACED_BODY);
-        if (replaced != null) {
-            if (replaced.isEmpty()) {
-                return EMPTY;
+        Optional<byte[]> page = PageReplacement.chunk(ex);
+        if (page.isPresent()) {
+            if (page.get().length == 0) {
+                return page.get();
             }
-            ex.variables().put(REPLACED_BODY, "");
-            chunk = dev.graft.host.lua.ngx.ErrorPages.page(Integer.parseInt(replaced));
+            chunk = page.get();
             last = true;
         }
         Optional<String> customer = customerOf(ex);

@@ -9,10 +9,12 @@ import dev.graft.host.exchange.Exchange;
 import dev.graft.host.exchange.RequestPipeline;
 import dev.graft.host.lua.ngx.ErrorPages;
 import dev.graft.host.lua.ngx.NgxApi;
+import dev.graft.host.lua.ngx.PageReplacement;
 import dev.graft.host.lua.ngx.NgxResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.List;
+import java.util.Optional;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaValue;
 import org.slf4j.Logger;
@@ -49,8 +51,6 @@ public final class LuaPipeline implements RequestPipeline {
     private static final int MAX_JUMPS = 10;
     private static final String GRAFT_CONTENT = "graft_content";
     /** Marks a response replaced by header_filter's exit; upper case, so ngx.var never sees it. */
-    private static final String REPLACED_BODY = "GRAFT_REPLACED_BODY";
-    private static final byte[] EMPTY_BODY = new byte[0];
     private static final LuaString[] PHASE_ARGS = new LuaString[Phase.values().length];
 
     static {
@@ -296,7 +296,7 @@ public final class LuaPipeline implements RequestPipeline {
             // recorded by ngx.exit in header_filter, which returns there
             int status = vm.scope().exitStatus();
             if (status >= 300 || status == -1) {
-                replaceWithPage(ex, status < 0 ? 500 : status);
+                PageReplacement.replace(ex, status < 0 ? 500 : status);
             } else if (status >= 200) {
                 ex.status(status);
             }
@@ -304,21 +304,9 @@ public final class LuaPipeline implements RequestPipeline {
         filterFailure(ex, Phase.HEADER_FILTER, r);
     }
 
-    /** The response becomes nginx's page for {@code status}; body_filter swaps the body. */
-    private static void replaceWithPage(Exchange ex, int status) {
-        ex.status(status);
-        HttpHeaders h = ex.responseHeaders();
-        h.remove(HttpHeaderNames.CONTENT_LENGTH);
-        h.remove(HttpHeaderNames.CONTENT_ENCODING);
-        h.remove(HttpHeaderNames.ETAG);
-        h.remove(HttpHeaderNames.LAST_MODIFIED);
-        h.set(HttpHeaderNames.CONTENT_TYPE, "text/html");
-        ex.variables().put(REPLACED_BODY, Integer.toString(status));
-    }
-
     @Override
     public boolean filtersBody(Exchange ex) {
-        return anyBodyFilter || ex.variables().containsKey(REPLACED_BODY);
+        return anyBodyFilter || PageReplacement.active(ex);
     }
 
     @Override
@@ -326,17 +314,13 @@ public final class LuaPipeline implements RequestPipeline {
         if (!ex.headersSent()) {
             ex.markHeadersSent();
         }
-        String replaced = ex.variables().get(REPLACED_BODY);
-        if (replaced != null) {
-            if (replaced.isEmpty()) {
-                return EMPTY_BODY; // the page went out with the first chunk
+        Optional<byte[]> page = PageReplacement.chunk(ex);
+        if (page.isPresent()) {
+            if (page.get().length == 0 || !anyBodyFilter) {
+                return page.get();
             }
-            ex.variables().put(REPLACED_BODY, "");
-            chunk = ErrorPages.page(Integer.parseInt(replaced));
+            chunk = page.get();
             last = true;
-            if (!anyBodyFilter) {
-                return chunk;
-            }
         }
         LuaString in = LuaString.valueUsing(chunk);
         vm.scope().bodyChunk(in, last);
