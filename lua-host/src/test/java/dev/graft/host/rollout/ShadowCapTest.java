@@ -48,8 +48,10 @@ class ShadowCapTest {
                     .filter(l -> l.startsWith("graft_shadow_skipped_total{module=\"probe\",reason=\"cpu\"}"))
                     .findFirst().orElseThrow();
             double skipped = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            // every later phase that did not run was skipped for the cap and counted once
-            assertThat(skipped).isGreaterThanOrEqualTo(10 * 5 - (after - runs)).isLessThanOrEqualTo(11 * 5 - after);
+            // every later phase that did not run was skipped for the cap and counted once; the last
+            // request's log phase runs after its response reached the client, so it may not have
+            // been admitted (or skipped) yet when the metrics are read
+            assertThat(skipped).isGreaterThanOrEqualTo(10 * 5 - 1 - (after - runs)).isLessThanOrEqualTo(11 * 5 - after);
         }
     }
 }
