@@ -49,46 +49,10 @@ public record GraftConfig(
         java.util.Objects.requireNonNull(rollout, "rollout");
     }
 
-    /** The form without a rollout section: every module is served by Lua. */
-    public GraftConfig(
-            Listener listen,
-            AdminConfig admin,
-            Path scripts,
-            List<PipelineStage> pipeline,
-            Map<String, UpstreamConfig> upstreams,
-            Map<String, CustomerConfig> customers,
-            Map<String, Long> sharedDicts,
-            Limits limits,
-            ObjectNode raw,
-            String defaultUpstream,
-            long luaInstructionBudget) {
-        this(listen, admin, scripts, pipeline, upstreams, customers, sharedDicts, limits, raw, defaultUpstream,
-                luaInstructionBudget, Rollout.ALL_LUA);
-    }
-
     /** This config with another rollout (tests, and the admin's rollout changes later). */
     public GraftConfig withRollout(Rollout next) {
         return new GraftConfig(listen, admin, scripts, pipeline, upstreams, customers, sharedDicts, limits, raw,
                 defaultUpstream, luaInstructionBudget, next);
-    }
-
-    /**
-     * The original nine-component form, kept so that code written against it compiles: the
-     * default upstream is the first in name order and the instruction budget the default.
-     */
-    public GraftConfig(
-            Listener listen,
-            AdminConfig admin,
-            Path scripts,
-            List<PipelineStage> pipeline,
-            Map<String, UpstreamConfig> upstreams,
-            Map<String, CustomerConfig> customers,
-            Map<String, Long> sharedDicts,
-            Limits limits,
-            ObjectNode raw) {
-        this(listen, admin, scripts, pipeline, upstreams, customers, sharedDicts, limits, raw,
-                upstreams.keySet().stream().sorted().findFirst().orElse(""),
-                DEFAULT_LUA_INSTRUCTION_BUDGET);
     }
 
     /** A host and port to listen on. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.host.admin.GraftMetrics;
 import dev.graft.host.config.GraftConfig;
+import dev.graft.host.config.Rollout;
 import dev.graft.host.exchange.Exchange;
 import dev.graft.host.exchange.RequestPipeline.Verdict;
 import java.nio.charset.StandardCharsets;
@@ -94,7 +95,7 @@ class LuaPipelineTest {
                 "{\"pipeline\": [\"step\"], \"customers\": {\"acme\": {\"hosts\": [\"a.test\"]}}, \"nothing\": null}");
         GraftConfig config = new GraftConfig(new GraftConfig.Listener("127.0.0.1", 8080),
                 new GraftConfig.AdminConfig(new GraftConfig.Listener("127.0.0.1", 9090), "t"), dir, stages,
-                Map.of(), Map.of(), Map.of(), GraftConfig.Limits.DEFAULTS, raw, "origin-a", 200_000);
+                Map.of(), Map.of(), Map.of(), GraftConfig.Limits.DEFAULTS, raw, "origin-a", 200_000, Rollout.ALL_LUA);
         LuaPipeline.Build b = LuaPipeline.create(config, LuaScripts.open(dir), metrics, 0, 1, List.of());
         assertThat(b).isInstanceOf(LuaPipeline.Build.Ready.class);
         return ((LuaPipeline.Build.Ready) b).pipeline();
@@ -290,7 +291,7 @@ class LuaPipelineTest {
         ObjectNode raw = new ObjectMapper().createObjectNode();
         GraftConfig config = new GraftConfig(new GraftConfig.Listener("127.0.0.1", 8080),
                 new GraftConfig.AdminConfig(new GraftConfig.Listener("127.0.0.1", 9090), "t"), dir, List.of(),
-                Map.of(), Map.of(), Map.of(), GraftConfig.Limits.DEFAULTS, raw, "", 1000);
+                Map.of(), Map.of(), Map.of(), GraftConfig.Limits.DEFAULTS, raw, "", 1000, Rollout.ALL_LUA);
         LuaPipeline.Build b = LuaPipeline.create(config, LuaScripts.open(dir), metrics, 0, 1, List.of());
         assertThat(b).isInstanceOfSatisfying(LuaPipeline.Build.Failed.class,
                 f -> assertThat(f.message()).contains("init failed").contains("bad config"));

@@ -5,6 +5,7 @@ import dev.graft.host.config.GraftConfig;
 import dev.graft.host.config.GraftConfig.Limits;
 import dev.graft.host.config.GraftConfig.Server;
 import dev.graft.host.config.GraftConfig.UpstreamConfig;
+import dev.graft.host.config.Rollout;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ final class TestConfigs {
                 limits,
                 JsonNodeFactory.instance.objectNode().put("default_upstream", defaultUpstream),
                 defaultUpstream,
-                GraftConfig.DEFAULT_LUA_INSTRUCTION_BUDGET);
+                GraftConfig.DEFAULT_LUA_INSTRUCTION_BUDGET,
+                Rollout.ALL_LUA);
     }
 }
