@@ -81,7 +81,7 @@ public final class BridgePipeline implements RequestPipeline {
             return false;
         }
         for (String module : cp.modules()) {
-            if (!(live.mode(module, customer) instanceof dev.graft.host.config.Rollout.Mode.Java)) {
+            if (!live.mode(module, customer).servesJavaAlways()) { // java, or a shadow with Java serving
                 return false;
             }
         }

@@ -153,7 +153,7 @@ public final class BridgePipelines {
         };
         String defaultUpstream = config.defaultUpstream() == null ? "" : config.defaultUpstream();
         LoopServices services = new LoopServices(dicts, ngxClock, new SplittableRandom(), defaultUpstream, metrics,
-                live);
+                live, java.util.Optional.of(config));
         JavaHandlers handlers = new JavaHandlers(bindings, services);
         LuaLibrary ngx = (g, t) -> time.set(NgxLibraries.installAll(g, t, dicts, clock));
         Runnable refresh = () -> time.get().refresh();

@@ -174,6 +174,10 @@ public final class JavaHandlers implements LuaLibrary {
                     return java(ex, customer, config, args);
                 }
                 case Rollout.Mode.Shadow sh -> {
+                    if (sh.servesJava()) {
+                        return ShadowStage.serveJava(sh, module, phase, ex, customer,
+                                () -> java(ex, customer, config, args), services, scope);
+                    }
                     return ShadowStage.serve(sh, module, binding, config, phase, ex, customer, lua, args, services,
                             scope);
                 }

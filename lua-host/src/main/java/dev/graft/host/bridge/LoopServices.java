@@ -18,9 +18,18 @@ import java.util.random.RandomGenerator;
  * @param defaultUpstream {@code $graft_upstream} before a stage sets it ("" for none)
  * @param metrics         where fallbacks, exceptions and Lua entries are counted
  * @param rollout         the live mode table (canary choices, rollbacks) and per-module call statistics
+ * @param generation      the config generation these services belong to: a Lua shadow (Java serving)
+ *                        runs in that generation's shadow VM; empty in tools, where no Lua shadow runs
  */
 public record LoopServices(SharedDicts dicts, Clock clock, RandomGenerator random, String defaultUpstream,
-                           GraftMetrics metrics, dev.graft.host.rollout.LiveRollout rollout) {
+                           GraftMetrics metrics, dev.graft.host.rollout.LiveRollout rollout,
+                           java.util.Optional<dev.graft.host.config.GraftConfig> generation) {
+
+    /** Services of no config generation (tools and benchmarks: no Lua shadow runs). */
+    public LoopServices(SharedDicts dicts, Clock clock, RandomGenerator random, String defaultUpstream,
+                        GraftMetrics metrics, dev.graft.host.rollout.LiveRollout rollout) {
+        this(dicts, clock, random, defaultUpstream, metrics, rollout, java.util.Optional.empty());
+    }
 
     /** Services without a live table: the generation's own bindings decide who serves. */
     public LoopServices(SharedDicts dicts, Clock clock, RandomGenerator random, String defaultUpstream,
@@ -29,6 +38,7 @@ public record LoopServices(SharedDicts dicts, Clock clock, RandomGenerator rando
     }
 
     public LoopServices {
+        requireNonNull(generation, "generation");
         requireNonNull(rollout, "rollout");
         requireNonNull(dicts, "dicts");
         requireNonNull(clock, "clock");

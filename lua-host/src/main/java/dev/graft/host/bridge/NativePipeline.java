@@ -118,7 +118,10 @@ public final class NativePipeline implements RequestPipeline {
         ex.phase(phase);
         for (NativePlan.Step step : cp.steps(phase)) {
             BridgeExchange sx = new BridgeExchange(ex, customer, services);
-            Next next = switch (StageCall.run(step.stage(), step.config(), phase, sx, null, services)) {
+            ShadowStage.LuaShadow shadow = ShadowStage.luaShadow(services, step.module(), customer, phase, ex);
+            StageCall.Result result = StageCall.run(step.stage(), step.config(), phase, sx, null, services);
+            shadow.after(ex, result);
+            Next next = switch (result) {
                 case StageCall.Result.Continue c -> ex.output().size() > 0 ? Next.RESPOND : Next.CONTINUE;
                 case StageCall.Result.Exit x -> {
                     ExitResponses.respond(ex, x.exit());
@@ -208,7 +211,11 @@ public final class NativePipeline implements RequestPipeline {
         int exitStatus = Integer.MIN_VALUE;
         for (NativePlan.Step step : cp.get().steps(Phase.HEADER_FILTER)) {
             BridgeExchange sx = new BridgeExchange(ex, customer.get(), services);
-            switch (StageCall.run(step.stage(), step.config(), Phase.HEADER_FILTER, sx, null, services)) {
+            ShadowStage.LuaShadow shadow = ShadowStage.luaShadow(services, step.module(), customer.get(),
+                    Phase.HEADER_FILTER, ex);
+            StageCall.Result result = StageCall.run(step.stage(), step.config(), Phase.HEADER_FILTER, sx, null, services);
+            shadow.after(ex, result);
+            switch (result) {
                 case StageCall.Result.Continue c -> { }
                 case StageCall.Result.Exit x -> {
                     ExitResponses.headers(ex, x.exit());
@@ -292,8 +299,10 @@ public final class NativePipeline implements RequestPipeline {
         List<NativePlan.Step> steps = cp.get().steps(Phase.LOG);
         for (NativePlan.Step step : steps) {
             BridgeExchange sx = new BridgeExchange(ex, customer.get(), services);
-            if (StageCall.run(step.stage(), step.config(), Phase.LOG, sx, null, services)
-                    instanceof StageCall.Result.ToLua) {
+            ShadowStage.LuaShadow shadow = ShadowStage.luaShadow(services, step.module(), customer.get(), Phase.LOG, ex);
+            StageCall.Result result = StageCall.run(step.stage(), step.config(), Phase.LOG, sx, null, services);
+            shadow.after(ex, result);
+            if (result instanceof StageCall.Result.ToLua) {
                 if (filterFailed(ex, Phase.LOG, step.module(), luaStage(ex, customer.get(), step.module(), Phase.LOG))) {
                     break;
                 }

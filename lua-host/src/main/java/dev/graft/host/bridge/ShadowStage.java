@@ -12,6 +12,7 @@ import dev.graft.host.lua.ngx.RequestScope;
 import dev.graft.host.rollout.LiveRollout;
 import dev.graft.host.rollout.ModuleStats;
 import dev.graft.host.rollout.ShadowLab;
+import dev.graft.host.parity.ShadowSide;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -33,7 +34,9 @@ import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
 
 /**
- * A stage in shadow mode (Lua serves, Java is the shadow), on the Lua driver's path.
+ * A stage in shadow mode: Lua serves and Java is the shadow ({@link #serve}, on the Lua
+ * driver's path), or Java serves and Lua is the shadow ({@link #serveJava} on the driver's path,
+ * {@link #luaShadow} on the native path; see {@link LuaShadow}).
  *
  * <p>What happens, exactly: for a sampled request (a draw of the loop's randomness below
  * {@code sample}) while the shadow CPU cap allows, the Java-backed phase function copies the
@@ -116,7 +119,7 @@ final class ShadowStage {
             lab.compared(module, stats, false);
         } else {
             lab.mismatch(new ShadowLab.ShadowMismatch(Instant.now(), module, customer, phase.luaName(),
-                    copy.requestId(), request, diffs, luaFx), stats);
+                    copy.requestId(), "lua", request, diffs, luaFx), stats);
         }
     }
 
@@ -163,7 +166,8 @@ final class ShadowStage {
         if (exited) {
             fx.put("exit", Integer.toString(exitStatus));
         }
-        if (ex.luaCtx() instanceof LuaTable ctx) {
+        LuaTable ctx = ex.luaCtx() instanceof JavaCtx j ? j.toLua() : ex.luaCtx() instanceof LuaTable t ? t : null;
+        if (ctx != null) {
             LuaValue k = LuaValue.NIL;
             while (true) {
                 Varargs n = ctx.next(k);
@@ -209,6 +213,35 @@ final class ShadowStage {
                 t.rawset(k, n.arg(2));
             }
             c.luaCtx(t);
+        } else if (ex.luaCtx() instanceof JavaCtx j) {
+            c.luaCtx(j.toLua()); // the native path's context, as a Lua stage would get it
+        }
+        return c;
+    }
+
+    /**
+     * A copy of a context table for a Lua shadow, nested tables included (the shadow may change
+     * them in place, and they are the live request's); a value met twice is copied once.
+     */
+    static LuaTable deepCopy(LuaTable t, java.util.IdentityHashMap<LuaTable, LuaTable> seen) {
+        LuaTable done = seen.get(t);
+        if (done != null) {
+            return done;
+        }
+        LuaTable c = new LuaTable();
+        seen.put(t, c);
+        LuaValue k = LuaValue.NIL;
+        while (true) {
+            Varargs n = t.next(k);
+            k = n.arg1();
+            if (k.isnil()) {
+                break;
+            }
+            LuaValue v = n.arg(2);
+            c.rawset(k, v instanceof LuaTable vt ? deepCopy(vt, seen) : v);
+        }
+        if (t.getmetatable() != null) {
+            c.setmetatable(t.getmetatable());
         }
         return c;
     }
@@ -247,5 +280,161 @@ final class ShadowStage {
             }
         }
         return out;
+    }
+
+    // ------------------------------------------------------------ Java serves, Lua is the shadow
+
+    /**
+     * A stage on the Lua driver's path in a shadow with Java serving: {@code java} serves it on
+     * the real exchange (the Java-backed handler's own call), and for a sampled request within
+     * the cap the Lua handler runs on a copy on the shadow thread ({@link LuaShadow}).
+     */
+    static Varargs serveJava(Rollout.Mode.Shadow mode, String module, Phase phase, Exchange ex, String customer,
+            java.util.function.Supplier<Varargs> java, LoopServices services, RequestScope scope) {
+        LuaShadow shadow = LuaShadow.start(mode, module, phase, ex, customer, services);
+        if (!shadow.started()) {
+            return java.get();
+        }
+        boolean done = false;
+        try {
+            Varargs r = java.get();
+            done = true;
+            return r;
+        } finally {
+            // ngx.exit (a Java exit acts through it) unwinds like an error: the scope says whether it exited
+            if (done || scope.exited()) {
+                shadow.submit(effects(ex, scope.exited(), scope.exitStatus()));
+            }
+        }
+    }
+
+    /**
+     * The Lua shadow of a stage the native path is about to run in Java: {@link LuaShadow#NONE}
+     * unless {@code module} is in a shadow with Java serving for {@code customer} and this request
+     * is sampled within the cap. One volatile read when no module is in such a shadow.
+     */
+    static LuaShadow luaShadow(LoopServices services, String module, String customer, Phase phase, Exchange ex) {
+        if (!services.rollout().javaServedShadows()
+                || !(services.rollout().mode(module, customer) instanceof Rollout.Mode.Shadow sh) || !sh.servesJava()) {
+            return LuaShadow.NONE;
+        }
+        return LuaShadow.start(sh, module, phase, ex, customer, services);
+    }
+
+    /**
+     * One Lua shadow of a Java-served stage. {@link #start} (on the event loop, before Java
+     * serves) draws the sample, asks the cap, and copies the exchange: request, response so far,
+     * variables, upstream, and {@code ngx.ctx} (converted from the native path's Java context, or
+     * a deep copy of the Lua table). After Java served, its effects are read from the real
+     * exchange and the rest happens on the shadow thread: the Lua handler runs on the copy in the
+     * config generation's shadow VM ({@link ShadowSide}: the parity check's all-Lua pipeline, whose
+     * {@code ngx.shared} is an overlay loaded from the live dicts, its clock held at the stage's
+     * time, its log records held back); its effects are compared with Java's as in the other
+     * direction. Its dict writes stay in the overlay (they are kept with a stored mismatch, not
+     * compared: Java's writes go straight to the live dicts, which record no writer). The Lua
+     * call's time counts as a Lua call of the module (the latency ratio and the dashboard).
+     */
+    static final class LuaShadow {
+
+        static final LuaShadow NONE = new LuaShadow(null, null, null, null, null, null, null, null);
+
+        private final String module;
+        private final Phase phase;
+        private final String customer;
+        private final Exchange copy;
+        private final Instant at;
+        private final ShadowLab.RequestRecord request;
+        private final LoopServices services;
+        private final dev.graft.host.config.GraftConfig generation;
+
+        private LuaShadow(String module, Phase phase, String customer, Exchange copy, Instant at,
+                ShadowLab.RequestRecord request, LoopServices services, dev.graft.host.config.GraftConfig generation) {
+            this.module = module;
+            this.phase = phase;
+            this.customer = customer;
+            this.copy = copy;
+            this.at = at;
+            this.request = request;
+            this.services = services;
+            this.generation = generation;
+        }
+
+        static LuaShadow start(Rollout.Mode.Shadow mode, String module, Phase phase, Exchange ex, String customer,
+                LoopServices services) {
+            ShadowLab lab = services.rollout().shadow();
+            if (phase == Phase.BODY_FILTER || services.generation().isEmpty()
+                    || !(services.random().nextDouble() < mode.sample()) || !lab.admit(module, mode.maxCpuShare())) {
+                return NONE;
+            }
+            Exchange copy = copy(ex);
+            if (copy.luaCtx() instanceof LuaTable t) {
+                copy.luaCtx(deepCopy(t, new java.util.IdentityHashMap<>()));
+            }
+            return new LuaShadow(module, phase, customer, copy, services.clock().instant(), record(ex, mode.redact()),
+                    services, services.generation().get());
+        }
+
+        boolean started() {
+            return copy != null;
+        }
+
+        /** After the native path's Java call: Java's effects, then the Lua run on the shadow thread. */
+        void after(Exchange ex, StageCall.Result result) {
+            if (!started()) {
+                return;
+            }
+            switch (result) {
+                case StageCall.Result.Continue c -> submit(effects(ex, false, 0));
+                case StageCall.Result.Exit x -> {
+                    // the exit's headers and body as the driver's path applies them before ngx.exit
+                    Exchange c = copy(ex);
+                    ExitResponses.headers(c, x.exit());
+                    x.exit().body().ifPresent(body -> ExitResponses.output(c, x.exit(), body));
+                    submit(effects(c, true, x.exit().status()));
+                }
+                // Lua served this stage on the real exchange: there is nothing to compare
+                case StageCall.Result.ToLua t -> services.rollout().shadow().compared(module,
+                        services.rollout().stats(module), true);
+            }
+        }
+
+        void submit(SortedMap<String, String> javaFx) {
+            ShadowLab lab = services.rollout().shadow();
+            ModuleStats stats = services.rollout().stats(module);
+            SharedDicts live = services.dicts();
+            lab.submit(module, () -> runLua(lab, stats, live, javaFx));
+        }
+
+        private void runLua(ShadowLab lab, ModuleStats stats, SharedDicts live, SortedMap<String, String> javaFx) {
+            Optional<ShadowSide> side = lab.luaSide(module, generation);
+            if (side.isEmpty()) {
+                return;
+            }
+            ShadowSide.Run run = side.get().run(module, customer, phase, copy, at.toEpochMilli(), live);
+            stats.luaCall(run.luaNanos());
+            SortedMap<String, String> luaFx = switch (run.outcome()) {
+                case ShadowSide.Outcome.Returned r -> effects(copy, false, 0);
+                case ShadowSide.Outcome.Exited x -> effects(copy, true, x.status());
+                case ShadowSide.Outcome.Jumped j -> {
+                    SortedMap<String, String> fx = effects(copy, false, 0);
+                    fx.put("exit", "jump");
+                    yield fx;
+                }
+                case ShadowSide.Outcome.Failed f -> {
+                    SortedMap<String, String> fx = effects(copy, false, 0);
+                    fx.put("failure", f.message());
+                    yield fx;
+                }
+            };
+            List<ShadowLab.Diff> diffs = diff(luaFx, javaFx);
+            if (diffs.isEmpty()) {
+                lab.compared(module, stats, false);
+                return;
+            }
+            SortedMap<String, String> kept = new TreeMap<>(luaFx);
+            kept.putAll(run.dictWrites());
+            lab.mismatch(new ShadowLab.ShadowMismatch(Instant.now(), module, customer, phase.luaName(),
+                    copy.requestId(), "java", request, diffs, kept), stats);
+        }
     }
 }

@@ -22,8 +22,8 @@ import java.util.Set;
  *                        "step_s": 300}}
  * </pre>
  *
- * <p>{@link Mode} is sealed so that every switch handles every mode. Shadow mode serves Lua and
- * runs Java as the shadow; serving Java with a Lua shadow is not implemented (the parser refuses it).
+ * <p>{@link Mode} is sealed so that every switch handles every mode. Shadow mode serves one side
+ * ({@link Mode.Shadow#serve()}) and runs the other as the shadow, on a copy of the exchange.
  *
  * @param modules each named module's rollout
  */
@@ -183,22 +183,44 @@ public record Rollout(Map<String, ModuleRollout> modules) {
         }
 
         /**
-         * Lua serves every request; on a sample of them (at most {@code maxCpuShare} of one
-         * event loop's time spent on shadows) the Java module runs as well, on a copy of the
-         * exchange, with its effects compared and never applied.
+         * One side serves every request ({@code serve}); on a sample of them (at most
+         * {@code maxCpuShare} of one core's time spent on shadows) the other side runs as well,
+         * on a copy of the exchange, with its effects compared and never applied.
          *
+         * @param serve       the side that serves (the other one is the shadow)
          * @param sample      the share of requests shadowed, 0..1
          * @param maxCpuShare the cap on shadow CPU time over a window, as a share of one core, 0..1
          * @param redact      request headers blanked in the mismatch store beyond Authorization,
          *                    Proxy-Authorization and Cookie (lower case)
          */
-        record Shadow(double sample, double maxCpuShare, List<String> redact) implements Mode {
+        record Shadow(Serve serve, double sample, double maxCpuShare, List<String> redact) implements Mode {
             public Shadow {
+                requireNonNull(serve, "serve");
                 redact = List.copyOf(requireNonNull(redact, "redact"));
                 if (!(sample >= 0 && sample <= 1) || !(maxCpuShare >= 0 && maxCpuShare <= 1)) {
                     throw new IllegalArgumentException("sample, max_cpu_share: " + sample + ", " + maxCpuShare
                             + " (expected: 0 to 1)");
                 }
+            }
+
+            /** A shadow where Lua serves and Java is the shadow. */
+            public Shadow(double sample, double maxCpuShare, List<String> redact) {
+                this(Serve.LUA, sample, maxCpuShare, redact);
+            }
+
+            /** Whether Java serves (and Lua is the shadow). */
+            public boolean servesJava() {
+                return serve == Serve.JAVA;
+            }
+        }
+
+        /** The serving side of a shadow. */
+        enum Serve {
+            LUA, JAVA;
+
+            /** The name in the config. */
+            public String configName() {
+                return this == LUA ? "lua" : "java";
             }
         }
 
@@ -211,7 +233,20 @@ public record Rollout(Map<String, ModuleRollout> modules) {
                 case Lua l -> false;
                 case Java j -> true;
                 case Canary c -> true;
-                case Shadow s -> false;
+                case Shadow s -> s.servesJava();
+            };
+        }
+
+        /**
+         * Whether Java serves every request in this mode ({@code java}, or a shadow with Java
+         * serving): a customer whose every module is in such a mode takes the native path.
+         */
+        default boolean servesJavaAlways() {
+            return switch (this) {
+                case Lua l -> false;
+                case Java j -> true;
+                case Canary c -> false;
+                case Shadow s -> s.servesJava();
             };
         }
 

@@ -18,7 +18,7 @@ import java.util.Set;
  *
  * <pre>
  *   module rollout: {"mode": MODE_NAME, "percent": N, "key": KEY,       (percent/key: canary only;
- *                    "serve": "lua", "sample": 0..1, "max_cpu_share": 0..1, "redact": [..] (shadow only)
+ *                    "serve": "lua" | "java", "sample": 0..1, "max_cpu_share": 0..1, "redact": [..] (shadow only)
  *                    "customers": {"name": MODE, ...},
  *                    "rollback": {"window_s": 60, "min_calls": 20, "max_fallback_rate": 0.01,
  *                                 "max_exception_rate": 0.01, "max_latency_ratio": 3.0,
@@ -190,8 +190,13 @@ public final class RolloutSyntax {
     private Optional<Rollout.Mode> shadow(JsonNode o, String path) {
         int before = errors.size();
         JsonNode serve = o.get("serve");
-        if (serve != null && !(serve.isTextual() && serve.textValue().equals("lua"))) {
-            error(path + ".serve", serve, "lua (serving Java with a Lua shadow is not implemented)");
+        Rollout.Mode.Serve side = Rollout.Mode.Serve.LUA;
+        if (serve != null) {
+            if (serve.isTextual() && serve.textValue().equals("java")) {
+                side = Rollout.Mode.Serve.JAVA;
+            } else if (!(serve.isTextual() && serve.textValue().equals("lua"))) {
+                error(path + ".serve", serve, "lua or java (the side that serves; the other is the shadow)");
+            }
         }
         OptionalDouble sample = rate(o.get("sample"), path + ".sample", 1.0);
         OptionalDouble cpu = rate(o.get("max_cpu_share"), path + ".max_cpu_share", 1.0);
@@ -213,7 +218,7 @@ public final class RolloutSyntax {
         if (errors.size() > before) {
             return Optional.empty();
         }
-        return Optional.of(new Rollout.Mode.Shadow(sample.orElse(1.0), cpu.orElse(0.1), redact));
+        return Optional.of(new Rollout.Mode.Shadow(side, sample.orElse(1.0), cpu.orElse(0.1), redact));
     }
 
     private Optional<Rollout.Mode> name(JsonNode n, String path) {
@@ -336,7 +341,8 @@ public final class RolloutSyntax {
             case Rollout.Mode.Java j -> "\"java\"";
             case Rollout.Mode.Canary c -> "{\"mode\":\"canary\",\"percent\":" + c.percent() + ",\"key\":\""
                     + c.key().configName().replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
-            case Rollout.Mode.Shadow sh -> "{\"mode\":\"shadow\",\"serve\":\"lua\",\"sample\":" + sh.sample()
+            case Rollout.Mode.Shadow sh -> "{\"mode\":\"shadow\",\"serve\":\"" + sh.serve().configName()
+                    + "\",\"sample\":" + sh.sample()
                     + ",\"max_cpu_share\":" + sh.maxCpuShare() + (sh.redact().isEmpty() ? ""
                     : ",\"redact\":[\"" + String.join("\",\"", sh.redact()) + "\"]") + "}";
         };

@@ -98,6 +98,16 @@ final class ParitySide {
         return pipeline;
     }
 
+    /** The side's own shared dicts (a shadow's overlay: {@link ShadowSide}). */
+    SharedDicts dicts() {
+        return dicts;
+    }
+
+    /** The clock the side's VM and dicts read. */
+    ParityClock clock() {
+        return clock;
+    }
+
     int fallbacks() {
         return metrics.fallbackTotal;
     }

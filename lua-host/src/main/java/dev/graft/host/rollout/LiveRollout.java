@@ -21,6 +21,8 @@ public final class LiveRollout {
     private final ConcurrentHashMap<String, ModuleStats> stats = new ConcurrentHashMap<>();
     private final boolean bindingsDecide;
     private final ShadowLab shadow;
+    /** Whether the table has a shadow with Java serving: the native path looks no further when not. */
+    private volatile boolean javaServedShadows;
 
     public LiveRollout(Rollout initial) {
         this(initial, false, new ShadowLab(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
@@ -35,6 +37,30 @@ public final class LiveRollout {
         this.current = new AtomicReference<>(requireNonNull(initial, "initial"));
         this.bindingsDecide = bindingsDecide;
         this.shadow = shadow;
+        this.javaServedShadows = javaServedShadows(initial);
+    }
+
+    /**
+     * Whether some module is in a shadow with Java serving for some customer (one volatile read):
+     * the native path checks each stage's mode only then. Set just after a swap of the table, so
+     * a request racing a change may miss one shadow.
+     */
+    public boolean javaServedShadows() {
+        return javaServedShadows;
+    }
+
+    private static boolean javaServedShadows(Rollout r) {
+        for (Rollout.ModuleRollout m : r.modules().values()) {
+            if (m.mode() instanceof Rollout.Mode.Shadow s && s.servesJava()) {
+                return true;
+            }
+            for (Rollout.Mode c : m.customers().values()) {
+                if (c instanceof Rollout.Mode.Shadow s && s.servesJava()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Where shadow runs go, and the mismatch store. */
@@ -66,12 +92,16 @@ public final class LiveRollout {
 
     /** Replaces the table; returns the one it replaced. */
     public Rollout set(Rollout next) {
-        return current.getAndSet(requireNonNull(next, "next"));
+        Rollout before = current.getAndSet(requireNonNull(next, "next"));
+        javaServedShadows = javaServedShadows(current.get());
+        return before;
     }
 
     /** Atomically applies {@code change} to the table; returns the new table. */
     public Rollout update(UnaryOperator<Rollout> change) {
-        return current.updateAndGet(change);
+        Rollout next = current.updateAndGet(change);
+        javaServedShadows = javaServedShadows(current.get());
+        return next;
     }
 
     /** {@code module}'s statistics (created on first use). */

@@ -261,7 +261,7 @@ public final class RolloutControl implements AutoCloseable {
     private static ObjectNode mismatchJson(ShadowLab.ShadowMismatch m) {
         ObjectNode o = JSON.createObjectNode();
         o.put("time", m.time().toString()).put("module", m.module()).put("customer", m.customer())
-                .put("phase", m.phase()).put("request_id", m.requestId());
+                .put("phase", m.phase()).put("request_id", m.requestId()).put("served", m.served());
         ObjectNode req = o.putObject("request");
         req.put("method", m.request().method()).put("target", m.request().target()).put("client", m.request().client());
         ArrayNode hs = req.putArray("headers");

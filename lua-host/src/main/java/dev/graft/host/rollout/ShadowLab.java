@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ShadowLab implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShadowLab.class);
+
     static final long WINDOW_MILLIS = 10_000;
     static final int KEPT = 200;
     private static final int QUEUE = 1000;
@@ -36,6 +38,12 @@ public final class ShadowLab implements AutoCloseable {
     private final AtomicLong windowStart = new AtomicLong(System.nanoTime());
     private final AtomicLong spentNanos = new AtomicLong();
     private volatile ThreadPoolExecutor executor;
+    /** The Lua sides of the last config generations a Lua shadow ran in (shadow thread only). */
+    private final java.util.ArrayDeque<Generation> luaSides = new java.util.ArrayDeque<>();
+
+    /** A generation's Lua side, or why it did not build (not retried: the generation's scripts are fixed). */
+    private record Generation(dev.graft.host.config.GraftConfig config,
+                              java.util.Optional<dev.graft.host.parity.ShadowSide> side, String failure) {}
 
     public ShadowLab(MeterRegistry registry) {
         this.registry = requireNonNull(registry, "registry");
@@ -49,11 +57,13 @@ public final class ShadowLab implements AutoCloseable {
     /**
      * One shadowed stage call whose effects differ.
      *
+     * @param served  the side that served the request: "lua" (Java was the shadow) or "java"
      * @param request the request as it reached the stage (headers in order, secrets redacted)
-     * @param lua     every effect of the serving (Lua) side, for an exported case's expectations
+     * @param lua     every effect of the Lua side (serving or shadow), for an exported case's expectations
      */
     public record ShadowMismatch(Instant time, String module, String customer, String phase, String requestId,
-                                 RequestRecord request, List<Diff> diffs, SortedMap<String, String> lua) {
+                                 String served, RequestRecord request, List<Diff> diffs,
+                                 SortedMap<String, String> lua) {
         public ShadowMismatch {
             diffs = List.copyOf(diffs);
         }
@@ -115,6 +125,42 @@ public final class ShadowLab implements AutoCloseable {
         return e;
     }
 
+    /**
+     * The Lua side that runs Lua shadows of {@code config}'s generation, built on first use (on
+     * the shadow thread: a VM and the scripts compiled, off the event loops); empty, counted as
+     * {@code skipped{reason="vm"}}, when it does not build. The last two generations are kept:
+     * requests in flight across a reload finish on the old one.
+     */
+    public synchronized java.util.Optional<dev.graft.host.parity.ShadowSide> luaSide(String module,
+            dev.graft.host.config.GraftConfig config) {
+        requireNonNull(config, "config");
+        Generation found = null;
+        for (Generation g : luaSides) {
+            if (g.config() == config) {
+                found = g;
+            }
+        }
+        if (found == null) {
+            found = switch (dev.graft.host.parity.ShadowSide.build(config)) {
+                case dev.graft.host.parity.ShadowSide.Built.Ready r ->
+                        new Generation(config, java.util.Optional.of(r.side()), "");
+                case dev.graft.host.parity.ShadowSide.Built.Failed f -> {
+                    LOG.error("shadow: the Lua side of the config generation does not build, no Lua shadow runs: {}",
+                            f.message());
+                    yield new Generation(config, java.util.Optional.empty(), f.message());
+                }
+            };
+            luaSides.addLast(found);
+            while (luaSides.size() > 2) {
+                luaSides.removeFirst().side().ifPresent(dev.graft.host.parity.ShadowSide::close);
+            }
+        }
+        if (found.side().isEmpty()) {
+            skipped(module, "vm");
+        }
+        return found.side();
+    }
+
     /** A shadow compared equal (or the Java side fell back, which serves the Lua result by design). */
     public void compared(String module, ModuleStats stats, boolean fallback) {
         stats.shadowRun(false);
@@ -139,7 +185,8 @@ public final class ShadowLab implements AutoCloseable {
         }
     }
 
-    private void skipped(String module, String reason) {
+    /** A sampled shadow that did not run for {@code reason}. */
+    public void skipped(String module, String reason) {
         Counter.builder("graft_shadow_skipped").description("Sampled shadow runs not run (cpu cap, full queue)")
                 .tag("module", module).tag("reason", reason).register(registry).increment();
     }
@@ -172,6 +219,10 @@ public final class ShadowLab implements AutoCloseable {
         ThreadPoolExecutor e = executor;
         if (e != null) {
             e.shutdownNow();
+        }
+        synchronized (this) {
+            luaSides.forEach(g -> g.side().ifPresent(dev.graft.host.parity.ShadowSide::close));
+            luaSides.clear();
         }
     }
 }

@@ -56,6 +56,21 @@ class RolloutSyntaxTest {
     }
 
     @Test
+    void shadowWithJavaServing() throws Exception {
+        Rollout.ModuleRollout m = ok("""
+                {"mode": "shadow", "serve": "java", "sample": 0.5, "customers": {"acme": "lua"}}""");
+        Rollout.Mode.Shadow sh = (Rollout.Mode.Shadow) m.mode();
+        assertThat(sh).isEqualTo(new Rollout.Mode.Shadow(Rollout.Mode.Serve.JAVA, 0.5, 0.1, java.util.List.of()));
+        assertThat(sh.servesJava()).isTrue();
+        assertThat(sh.servesJavaAlways()).as("a customer all in such modes takes the native path").isTrue();
+        assertThat(m.bindsJava("beta")).isTrue();
+        assertThat(RolloutSyntax.json(sh)).contains("\"serve\":\"java\"");
+        assertThat(ok(RolloutJson.module(m))).isEqualTo(m);
+        assertThat(new Rollout.Mode.Shadow(1.0, 0.1, java.util.List.of()).servesJavaAlways()).isFalse();
+        assertThat(new Rollout.Mode.Canary(50, new Rollout.CanaryKey.Client()).servesJavaAlways()).isFalse();
+    }
+
+    @Test
     void rollbackAndStepsRoundTripThroughTheAdminJson() throws Exception {
         String json = """
                 {"mode": "lua", "rollback": {"window_s": 30, "max_fallback_rate": 0.01, "max_latency_ratio": 2.5},
@@ -93,8 +108,8 @@ class RolloutSyntaxTest {
         assertThat(errors("{\"mode\": \"lua\", \"rollback\": {\"window_s\": 5}}")).containsExactly(
                 "rollout.waf.rollback: {\"window_s\":5} (expected: at least one of max_fallback_rate, "
                         + "max_exception_rate, max_latency_ratio, max_mismatch_rate)");
-        assertThat(errors("{\"mode\": \"shadow\", \"serve\": \"java\", \"sample\": 2}")).containsExactlyInAnyOrder(
-                "rollout.waf.serve: \"java\" (expected: lua (serving Java with a Lua shadow is not implemented))",
+        assertThat(errors("{\"mode\": \"shadow\", \"serve\": \"both\", \"sample\": 2}")).containsExactlyInAnyOrder(
+                "rollout.waf.serve: \"both\" (expected: lua or java (the side that serves; the other is the shadow))",
                 "rollout.waf.sample: 2 (expected: a number from 0 to 1)");
     }
 }

@@ -94,13 +94,13 @@ class ShadowModeTest {
         assertThat(withCase.passed()).isFalse();
     }
 
-    private static ParityRun.Outcome parity(Path dir) {
+    static ParityRun.Outcome parity(Path dir) {
         return ParityRun.run(new ParityOptions(dir.resolve("graft.json"), List.of("probe"),
                 Optional.of(dir.resolve("cases")), 0, 1, Optional.empty(), dir.resolve("report"),
                 StageModules.discover(), LocalDate.now(), true, 1), line -> { });
     }
 
-    private static JsonNode find(JsonNode store, String phase) {
+    static JsonNode find(JsonNode store, String phase) {
         for (JsonNode m : store) {
             if (m.get("phase").asText().equals(phase)) {
                 return m;
@@ -109,7 +109,7 @@ class ShadowModeTest {
         throw new AssertionError("no " + phase + " mismatch in " + store);
     }
 
-    private static List<String> diff(JsonNode mismatch, String path) {
+    static List<String> diff(JsonNode mismatch, String path) {
         for (JsonNode d : mismatch.get("diffs")) {
             if (d.get("path").asText().equals(path)) {
                 return List.of(d.get("lua").asText(), d.get("java").asText());
@@ -122,7 +122,7 @@ class ShadowModeTest {
      * Runs the case's one step as LegacyCasesTest would (its modules are the fixture customer
      * acme's, so acme's host stands in for the case's own) and lists the failed expectations.
      */
-    private static List<String> failures(JsonNode kase, String rollout) throws Exception {
+    static List<String> failures(JsonNode kase, String rollout) throws Exception {
         JsonNode step = kase.get("steps").get(0);
         List<String> headers = new ArrayList<>();
         for (JsonNode h : step.get("request").get("headers")) {
