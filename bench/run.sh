@@ -144,6 +144,8 @@ elapsed=$(( $(date -u +%s) - started ))
   fi
   [[ -f $OUT/jmh.md ]] && { cat "$OUT/jmh.md"; echo; }
   [[ -f $OUT/load.md ]] && { cat "$OUT/load.md"; echo; }
+  # written by hand from profiles (JFR, JMH's gc profiler): why each missed target is missed
+  [[ -f $ROOT/bench/PROFILES.md ]] && { cat "$ROOT/bench/PROFILES.md"; echo; }
   echo "## Commands"
   echo
   echo '```'
