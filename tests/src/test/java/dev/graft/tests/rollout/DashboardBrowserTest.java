@@ -26,7 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code GET /dashboard} from the admin listener, runs its script (which polls the JSON
  * endpoints) and dumps the rendered DOM. The page must show each pipeline module with its mode
  * and the parity verdicts of the last report, and show a mode change made through the admin
- * API ({@code POST /reload} of a config whose rollout changed) on the next load.
+ * API ({@code POST /reload} of a config whose rollout changed) on the next load; after traffic
+ * with the module in shadow (Java serving, Lua as the shadow), the Lua and Java mean stage times
+ * of the rollout window.
  *
  * <p>Without a chromium binary the test is skipped with the reason, except under CI=true,
  * where it fails: CI installs chromium (.ci/run).
@@ -86,10 +88,42 @@ class DashboardBrowserTest {
                 String after = dumpDom(chromium, url);
                 assertThat(row(after, "headers")).contains("data-mode=\"lua\"");
                 assertThat(row(after, "stamp")).contains("data-mode=\"lua\"");
+                assertThat(latency(row(after, "headers"))).as("no rollout window yet").containsOnly("\u2013");
+
+                // Lua vs Java latency, from the rollout window: headers in shadow with Java serving
+                // (Java timed on the event loop, the Lua shadow on the shadow thread)
+                site.writeConfig(1, """
+                        {"mode": "shadow", "serve": "java", "sample": 1.0, "max_cpu_share": 1.0,
+                         "rollback": {"window_s": 60, "max_fallback_rate": 0.5}}""", "");
+                reloaded = RolloutSite.admin(graft.adminPort(), "POST", "/reload", true);
+                assertThat(reloaded.statusCode()).as(reloaded.body()).isEqualTo(200);
+                boolean timed = RolloutSite.await(() -> {
+                    try {
+                        assertThat(get(graft.proxyPort())).startsWith("HTTP/1.1 200");
+                        String state = RolloutSite.admin(graft.adminPort(), "GET", "/rollout", false).body();
+                        return state.contains("\"lua_mean_us\"") && state.contains("\"java_mean_us\"");
+                    } catch (IOException | InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, java.time.Duration.ofSeconds(30));
+                assertThat(timed).as("the rollout window has Lua and Java stage times").isTrue();
+                String shadowed = dumpDom(chromium, url);
+                String headersRow = row(shadowed, "headers");
+                assertThat(headersRow).contains("shadow (java serves)");
+                assertThat(latency(headersRow)).as("Lua and Java mean stage times in %s", headersRow)
+                        .hasSize(2).allMatch(v -> v.matches("[0-9]+\\.[0-9]"));
             } finally {
                 System.clearProperty("graft.parity.report");
             }
         }
+    }
+
+    /** The Lua and Java mean stage times the latency cell of a row shows (its data attributes). */
+    private static List<String> latency(String row) {
+        var m = Pattern.compile("<td class=\"latency\" data-lua-mean-us=\"([^\"]*)\" data-java-mean-us=\"([^\"]*)\"")
+                .matcher(row);
+        assertThat(m.find()).as("a latency cell in %s", row).isTrue();
+        return List.of(m.group(1), m.group(2));
     }
 
     /** The rendered row of a module: {@code <tr id="module-NAME" ...>...</tr>}. */

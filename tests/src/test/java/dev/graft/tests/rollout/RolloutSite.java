@@ -78,6 +78,11 @@ final class RolloutSite {
 
     /** As {@link #writeConfig(int, boolean)}, with {@code extra} top-level members (",\"logging\": {...}"). */
     void writeConfig(int value, boolean headersInJava, String extra) throws IOException {
+        writeConfig(value, "{\"mode\": \"" + (headersInJava ? "java" : "lua") + "\"}", extra);
+    }
+
+    /** The config with stamp value {@code value} and {@code headersRollout} as the headers module's rollout. */
+    void writeConfig(int value, String headersRollout, String extra) throws IOException {
         write(configFile, """
                 {"listen": {"host": "127.0.0.1", "port": %d},
                  "admin": {"listen": %s, "token": "%s"},
@@ -87,8 +92,8 @@ final class RolloutSite {
                  "upstreams": {"origin": {"servers": [{"address": "127.0.0.1:%d"}], "idle_timeout_ms": 60000}},
                  "customers": {"app": {"hosts": ["app.test"],
                                        "modules": {"headers": {"nosniff": true}, "stamp": {"value": %d}}}},
-                 "rollout": {"headers": {"mode": "%s"}}%s}
-                """.formatted(listenPort, adminListen, TOKEN, originPort, value, headersInJava ? "java" : "lua", extra));
+                 "rollout": {"headers": %s}%s}
+                """.formatted(listenPort, adminListen, TOKEN, originPort, value, headersRollout, extra));
     }
 
     GraftConfig config() {
