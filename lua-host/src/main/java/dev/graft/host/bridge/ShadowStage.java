@@ -330,9 +330,15 @@ final class ShadowStage {
      * config generation's shadow VM ({@link ShadowSide}: the parity check's all-Lua pipeline, whose
      * {@code ngx.shared} is an overlay loaded from the live dicts, its clock held at the stage's
      * time, its log records held back); its effects are compared with Java's as in the other
-     * direction. Its dict writes stay in the overlay (they are kept with a stored mismatch, not
-     * compared: Java's writes go straight to the live dicts, which record no writer). The Lua
+     * direction. Its dict writes stay in the overlay and its log records are held back (both are
+     * kept with a stored mismatch, not compared: Java's writes go straight to the live dicts, which
+     * record no writer, and its log lines to the log). The Lua
      * call's time counts as a Lua call of the module (the latency ratio and the dashboard).
+     *
+     * <p>Known drift: the overlay is loaded when the shadow runs, after Java served, so a key the
+     * Java stage wrote is read with Java's write in it (a rate-limit counter is one ahead: one
+     * mismatch where the limit is reached). Reading the values from before the stage needs a
+     * record of the serving side's writes, which {@link SharedDict} does not keep.
      */
     static final class LuaShadow {
 
@@ -431,8 +437,12 @@ final class ShadowStage {
                 lab.compared(module, stats, false);
                 return;
             }
+            // kept with the mismatch, not compared: what Lua would have written to the dicts and logged
             SortedMap<String, String> kept = new TreeMap<>(luaFx);
             kept.putAll(run.dictWrites());
+            for (int i = 0; i < run.logLines().size(); i++) {
+                kept.put(String.format(Locale.ROOT, "log.%03d", i), run.logLines().get(i));
+            }
             lab.mismatch(new ShadowLab.ShadowMismatch(Instant.now(), module, customer, phase.luaName(),
                     copy.requestId(), "java", request, diffs, kept), stats);
         }
