@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -28,13 +29,19 @@ public final class PcreRegex {
      *
      * @param pattern  the Java pattern
      * @param options  the parsed options (anchored, utf8, ...)
-     * @param names    named groups, by name, to their group numbers
+     * @param names     named groups, by name, to their group numbers
+     * @param prefilter literals every match contains (see {@link LiteralPrefilter}); empty when
+     *                  the pattern has none that {@link RequiredLiterals} can prove. A subject it
+     *                  rejects has no match: callers answer "no match" without running the
+     *                  matcher (and so without spending the match budget)
      */
-    public record Compiled(Pattern pattern, RegexOptions options, Map<String, List<Integer>> names) implements Result {
+    public record Compiled(Pattern pattern, RegexOptions options, Map<String, List<Integer>> names,
+            Optional<LiteralPrefilter> prefilter) implements Result {
         public Compiled {
             requireNonNull(pattern, "pattern");
             requireNonNull(options, "options");
             names = Map.copyOf(names);
+            requireNonNull(prefilter, "prefilter");
         }
     }
 
@@ -67,7 +74,8 @@ public final class PcreRegex {
             case PcrePattern.Refused ref -> new Failed("pcre_compile() failed: " + ref.reason() + " in \"" + pattern + "\"");
             case PcrePattern.Translated t -> {
                 try {
-                    yield new Compiled(Pattern.compile(t.javaPattern(), flags(opts)), opts, t.names());
+                    Pattern compiled = Pattern.compile(t.javaPattern(), flags(opts));
+                    yield new Compiled(compiled, opts, t.names(), RequiredLiterals.of(compiled));
                 } catch (PatternSyntaxException e) {
                     yield new Failed("pcre_compile() failed: " + e.getDescription() + " in \"" + pattern + "\"");
                 }

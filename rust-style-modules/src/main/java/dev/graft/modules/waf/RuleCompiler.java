@@ -94,7 +94,7 @@ final class RuleCompiler {
                             + f.message() + ")");
                 }
                 case PcreRegex.Compiled c -> regex = Optional.of(new WafRule.Regex(c.pattern(), options.anchored(),
-                        options.utf8()));
+                        options.utf8(), c.prefilter()));
             }
         }
 

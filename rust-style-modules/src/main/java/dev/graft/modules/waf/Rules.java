@@ -1,12 +1,10 @@
 package dev.graft.modules.waf;
 
+import dev.graft.bridge.regex.LiteralPrefilter;
 import dev.graft.modules.lua.LuaText;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 
 /**
@@ -27,8 +25,9 @@ final class Rules {
     static Verdict match(List<WafRule> rules, RequestParts request) {
         List<Long> matches = new ArrayList<>();
         long score = 0;
+        ValueMemo memo = new ValueMemo();
         for (WafRule rule : rules) {
-            if (matches(rule, request)) {
+            if (matches(rule, request, memo)) {
                 matches.add(rule.id());
                 score += rule.score();
             }
@@ -37,6 +36,10 @@ final class Rules {
     }
 
     static boolean matches(WafRule rule, RequestParts request) {
+        return matches(rule, request, new ValueMemo());
+    }
+
+    private static boolean matches(WafRule rule, RequestParts request, ValueMemo memo) {
         if (rule.methods().isPresent() && !rule.methods().get().contains(request.method())) {
             return false;
         }
@@ -48,8 +51,8 @@ final class Rules {
                 }
                 continue;
             }
-            for (String v : values) {
-                if (valueMatches(rule, v)) {
+            for (int i = 0, n = values.size(); i < n; i++) {
+                if (valueMatches(rule, values.get(i), memo)) {
                     return true;
                 }
             }
@@ -58,10 +61,14 @@ final class Rules {
     }
 
     static boolean valueMatches(WafRule rule, String value) {
-        String v = transform(value, rule.transforms());
+        return valueMatches(rule, value, new ValueMemo());
+    }
+
+    private static boolean valueMatches(WafRule rule, String value, ValueMemo memo) {
+        String v = memo.transformed(value, rule.transforms());
         return switch (rule.operator()) {
-            case RX -> find(rule.regex().orElseThrow(), v);
-            case NOT_RX -> !find(rule.regex().orElseThrow(), v);
+            case RX -> find(rule.regex().orElseThrow(), v, memo);
+            case NOT_RX -> !find(rule.regex().orElseThrow(), v, memo);
             // decimal digits only: tonumber would also take "0x10" or " 5"
             case GT -> allDigits(v) && Double.parseDouble(v) > rule.limit();
             case LEN_GT -> v.length() > rule.limit();
@@ -72,18 +79,25 @@ final class Rules {
     /**
      * {@code ngx.re.find(v, pattern, flags) ~= nil}. An exec error finds nothing, as in Lua where
      * find returns nil and the error: a subject that is not UTF-8 under {@code u}, a match over
-     * the read budget, a recursion too deep for java.util.regex.
+     * the read budget, a recursion too deep for java.util.regex. A subject the prefilter rejects
+     * has no match: answered without the matcher, exactly as Graft's ngx.re does it.
      */
     static boolean find(WafRule.Regex regex, String v) {
+        return find(regex, v, new ValueMemo());
+    }
+
+    private static boolean find(WafRule.Regex regex, String v, ValueMemo memo) {
         String subject = v;
         if (regex.utf8()) {
-            try {
-                subject = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(v.getBytes(StandardCharsets.ISO_8859_1))).toString();
-            } catch (CharacterCodingException e) {
+            Optional<String> decoded = memo.utf8(v);
+            if (decoded.isEmpty()) {
                 return false; // PCRE: bad UTF-8 string, ngx.re.find returns nil and an error
             }
+            subject = decoded.get();
+        }
+        Optional<LiteralPrefilter> prefilter = regex.prefilter();
+        if (prefilter.isPresent() && !prefilter.get().mayMatch(subject)) {
+            return false;
         }
         // as Graft's ngx.re runs it: a read budget, and deep recursion reported as an error
         Matcher m = regex.pattern().matcher(new MatchBudget(subject, MatchBudget.MATCH_LIMIT));

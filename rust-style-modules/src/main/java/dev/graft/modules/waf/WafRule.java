@@ -2,6 +2,7 @@ package dev.graft.modules.waf;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.graft.bridge.regex.LiteralPrefilter;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -71,11 +72,14 @@ record WafRule(long id, Operator operator, List<Target> targets, Optional<Regex>
 
     /**
      * A compiled ngx.re pattern: {@code anchored} is the {@code a} option (match at the start
-     * only); with {@code utf8} ({@code u}) subjects are matched as decoded UTF-8 text.
+     * only); with {@code utf8} ({@code u}) subjects are matched as decoded UTF-8 text. The
+     * {@code prefilter}, when there is one, rejects subjects that cannot match without running
+     * the matcher (the same one ngx.re uses on the Lua side).
      */
-    record Regex(Pattern pattern, boolean anchored, boolean utf8) {
+    record Regex(Pattern pattern, boolean anchored, boolean utf8, Optional<LiteralPrefilter> prefilter) {
         Regex {
             requireNonNull(pattern, "pattern");
+            requireNonNull(prefilter, "prefilter");
         }
     }
 }

@@ -2,8 +2,10 @@ package dev.graft.host.lua.lib;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.graft.bridge.regex.LiteralPrefilter;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.luaj.vm2.LuaString;
@@ -21,6 +23,11 @@ import org.luaj.vm2.LuaString;
  * counts every char read and fails the match after {@code matchLimit} reads, reported as
  * PCRE's match-limit error (-8).
  *
+ * <p>Prefilter: when the pattern has required literals ({@link LiteralPrefilter}, the same
+ * one the Java WAF port uses), a subject without them is "no match" at once, as PCRE's own
+ * required-character check answers it: no read budget is spent, so such a subject never
+ * reports -8 even where the backtracking matcher would have run out of budget first.
+ *
  * <p>Not thread-safe: it lives in one VM's {@link RegexCache}.
  */
 public final class CompiledRegex {
@@ -37,10 +44,14 @@ public final class CompiledRegex {
     private final int groupCount;
     private final Map<String, List<Integer>> names;
     private final long matchLimit;
+    /** Null when the pattern has no prefilter (a field read on every exec, not an Optional). */
+    private final LiteralPrefilter prefilter;
     private Matcher matcher;
 
-    CompiledRegex(Pattern pattern, boolean utf8, boolean anchored, Map<String, List<Integer>> names, long matchLimit) {
+    CompiledRegex(Pattern pattern, boolean utf8, boolean anchored, Map<String, List<Integer>> names, long matchLimit,
+            Optional<LiteralPrefilter> prefilter) {
         this.pattern = requireNonNull(pattern, "pattern");
+        this.prefilter = requireNonNull(prefilter, "prefilter").orElse(null);
         this.utf8 = utf8;
         this.anchored = anchored;
         this.names = requireNonNull(names, "names");
@@ -129,6 +140,12 @@ public final class CompiledRegex {
             return subSequence(0, length).toString();
         }
 
+        /** False when no match can start at or after char {@code from}: the prefilter rejects it. */
+        boolean mayMatch(LiteralPrefilter filter, int from) {
+            return chars == null ? filter.mayMatchLatin1(source.m_bytes, source.m_offset, length, from)
+                    : filter.mayMatch(chars, length, from);
+        }
+
         int toByte(int charIndex) {
             return byteOfChar == null ? charIndex : byteOfChar[charIndex];
         }
@@ -174,6 +191,9 @@ public final class CompiledRegex {
         int from = subject.toChar(start);
         if (from < 0) {
             throw new ExecError(ERROR_BAD_UTF8_OFFSET);
+        }
+        if (prefilter != null && !subject.mayMatch(prefilter, from)) {
+            return null;
         }
         subject.budget = matchLimit;
         // one Matcher per pattern and VM, reset per exec: safe even when a gsub callback

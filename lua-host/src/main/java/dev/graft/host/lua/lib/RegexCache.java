@@ -89,7 +89,8 @@ public final class RegexCache {
         }
         return switch (PcreRegex.compile(text, opts)) {
             case PcreRegex.Failed f -> new Failed(f.message());
-            case PcreRegex.Compiled c -> new Ok(new CompiledRegex(c.pattern(), opts.utf8(), opts.anchored(), c.names(), matchLimit));
+            case PcreRegex.Compiled c -> new Ok(new CompiledRegex(c.pattern(), opts.utf8(), opts.anchored(), c.names(), matchLimit,
+                    c.prefilter()));
         };
     }
 

@@ -170,10 +170,27 @@ class NgxRegexTest {
     void catastrophicBacktrackingHitsTheMatchLimit() {
         // OpenResty gives the same error for '(a+)+$' on 30 a's and a b; java.util.regex
         // memoizes that loop, so the test uses patterns it cannot, and a small limit
+        // (the subjects hold the required b, after a c, so the literal prefilter lets them through)
         LuaLibVm limited = LuaLibVm.create(new RegexCache(16, 100_000));
-        assertThat(limited.run("return J(ngx.re.match(string.rep('a', 30), '(a+?)+?b'))")).isEqualTo("nil pcre_exec() failed: -8");
-        assertThat(limited.run("return J(ngx.re.gsub(string.rep('a', 30), '(a*)*\\\\1b', ''))")).isEqualTo("nil nil pcre_exec() failed: -8");
+        assertThat(limited.run("return J(ngx.re.match(string.rep('a', 30) .. 'cb', '(a+?)+?b'))")).isEqualTo("nil pcre_exec() failed: -8");
+        assertThat(limited.run("return J(ngx.re.gsub(string.rep('a', 30) .. 'cb', '(a*)*\\\\1b', ''))")).isEqualTo("nil nil pcre_exec() failed: -8");
         assertThat(limited.run("return J(ngx.re.find(string.rep('a', 30) .. 'b', 'a+b'))")).isEqualTo("1 31");
+    }
+
+    @Test
+    void subjectWithoutARequiredLiteralIsNoMatchWithoutSpendingTheBudget() {
+        // PCRE's required-character check answers these without backtracking; so does the prefilter
+        LuaLibVm limited = LuaLibVm.create(new RegexCache(16, 100_000));
+        assertThat(limited.run("return J(ngx.re.match(string.rep('a', 30), '(a+?)+?b'))")).isEqualTo("nil");
+        assertThat(limited.run("return J(ngx.re.find(string.rep('a', 30), '(a+?)+?b'))")).isEqualTo("nil");
+        assertThat(limited.run("return J(ngx.re.gsub(string.rep('a', 30), '(a*)*\\\\1b', ''))")).isEqualTo(
+                "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa 0");
+        // a match found before the rejected rest of the subject is still found; ctx.pos past the literal is not
+        assertThat(run("local a, b = ngx.re.find('xSELECTy', 'select', 'i')"
+                + " return J(a, b, ngx.re.find('xSELECTy', 'select', 'i', {pos=3}))"))
+                .isEqualTo("2 7 nil");
+        // bad UTF-8 is still an error before any prefilter
+        assertThat(run("return J(ngx.re.find('\\255', 'select', 'u'))")).isEqualTo("nil nil pcre_exec() failed: -10");
     }
 
     @Test
