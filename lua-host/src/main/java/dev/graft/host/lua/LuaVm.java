@@ -115,6 +115,7 @@ public final class LuaVm {
 
     private CallResult run(LuaValue fn, Varargs args) {
         Varargs values;
+        int depth = budget.depth();
         try {
             values = fn.invoke(args);
         } catch (LuaError e) {
@@ -124,6 +125,8 @@ public final class LuaVm {
         } catch (RuntimeException e) {
             // a bug in a Java function that Lua called: contained like a Lua error
             return stopped().orElseGet(() -> new CallResult.Failed("?", "java exception: " + e));
+        } finally {
+            budget.unwindTo(depth);
         }
         // a pcall that swallowed the stop as the script's last act still ends the call stopped
         return stopped().orElse(new CallResult.Returned(values));

@@ -124,7 +124,8 @@ final class Sandbox {
         LuaTable loaded = pkg.get("loaded").checktable();
         loaded.rawset("string", string);
 
-        LuaValue traceback = g.get("debug").get("traceback");
+        // LuaJ's debug.traceback reads the call stack that the budget hook no longer keeps for it
+        LuaValue traceback = budget.tracebackFunction();
         LuaTable debug = new LuaTable();
         debug.rawset("traceback", traceback);
         g.rawset("debug", debug);
