@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * and no request enters the serving VM). Clients only ever see Java's answers; the planted
  * mismatch (the probe's sides mark themselves) shows in /metrics and in the store, marked as
  * served by Java; the exported case holds Lua's behaviour and fails when run against the
- * module in Java, and graft parity fails on it.
+ * module in Java, and graft parity fails on it. And the serving side of a shadow switches live
+ * through {@code PUT /rollout/probe}, taking acme onto and off the native path.
  */
 class ShadowJavaServesTest {
 
@@ -94,6 +95,39 @@ class ShadowJavaServesTest {
         assertThat(probe.cases()).isEqualTo(1);
         assertThat(probe.mismatches()).isPositive();
         assertThat(withCase.passed()).isFalse();
+    }
+
+    @org.junit.jupiter.api.Test
+    void theServingSideSwitchesLiveThroughTheAdminApi() throws Exception {
+        var config = RolloutFixture.config("{\"probe\": {\"mode\": \"java\"}, \"guard\": {\"mode\": \"java\"}}");
+        try (GraftServer server = GraftServer.start(config, GraftServer.Options.ephemeral());
+             KeepAliveClient client = new KeepAliveClient(server.proxyAddress())) {
+            var admin = server.adminAddress();
+            var toJavaServes = RolloutFixture.admin(admin, "PUT", "/rollout/probe",
+                    "{\"mode\": \"shadow\", \"serve\": \"java\", \"sample\": 1.0, \"max_cpu_share\": 1.0}",
+                    RolloutFixture.TOKEN);
+            assertThat(toJavaServes.statusCode()).as(toJavaServes.body()).isEqualTo(200);
+            assertThat(JSON.readTree(toJavaServes.body()).get("applied").asText()).isEqualTo("live");
+            double nativeBefore = counter(server.metrics().scrape(), "graft_native_requests_total");
+            assertThat(client.get("/x", "a.test", "X-Content", "1").body()).isEqualTo("java content\n+java");
+            assertThat(counter(server.metrics().scrape(), "graft_native_requests_total"))
+                    .as("every module of acme serves Java: the native path").isEqualTo(nativeBefore + 1);
+            server.rollout().live().shadow().drain();
+            long runs = server.rollout().live().stats("probe").totals().shadowRuns();
+            assertThat(runs).isPositive();
+
+            var toLuaServes = RolloutFixture.admin(admin, "PUT", "/rollout/probe",
+                    "{\"mode\": \"shadow\", \"serve\": \"lua\", \"sample\": 1.0, \"max_cpu_share\": 1.0}",
+                    RolloutFixture.TOKEN);
+            assertThat(JSON.readTree(toLuaServes.body()).get("applied").asText()).isEqualTo("live");
+            assertThat(client.get("/x", "a.test", "X-Content", "1").body()).isEqualTo("lua content\n+lua");
+            assertThat(counter(server.metrics().scrape(), "graft_native_requests_total"))
+                    .as("Lua serves probe: the driver").isEqualTo(nativeBefore + 1);
+            server.rollout().live().shadow().drain();
+            assertThat(server.rollout().live().stats("probe").totals().shadowRuns()).isGreaterThan(runs);
+            JsonNode state = JSON.readTree(RolloutFixture.admin(admin, "GET", "/rollout", null, null).body());
+            assertThat(state.get("modules").get("probe").get("live").get("mode").get("serve").asText()).isEqualTo("lua");
+        }
     }
 
     private static double counter(String scrape, String name) {
