@@ -30,4 +30,25 @@ public interface HeaderFields {
 
     /** The field names present, lower-cased, in first-seen order. */
     List<String> names();
+
+    /**
+     * How many values {@code name} has (0 when absent): {@code all(name).size()} without building
+     * the list. Hosts override it with a lookup that allocates nothing.
+     */
+    default int count(String name) {
+        return all(name).size();
+    }
+
+    /**
+     * How many header lines there are, every value of every name counted (what
+     * {@code ngx.req.get_headers()}'s 100-line window is measured in). Hosts override it with
+     * their own count.
+     */
+    default int size() {
+        int n = 0;
+        for (String name : names()) {
+            n += all(name).size();
+        }
+        return n;
+    }
 }

@@ -68,6 +68,15 @@ public interface StageExchange {
      */
     void log(LogLevel level, String message);
 
+    /**
+     * Whether a {@link #log} line of {@code level} would be written anywhere. A stage may skip
+     * building a costly line (an access log record) when it would be dropped; the line itself is
+     * unchanged when it is written. By default every level is written.
+     */
+    default boolean logs(LogLevel level) {
+        return true;
+    }
+
     /** {@code ngx.log}'s levels. */
     enum LogLevel { STDERR, EMERG, ALERT, CRIT, ERR, WARN, NOTICE, INFO, DEBUG }
 }

@@ -30,18 +30,31 @@ import org.slf4j.LoggerFactory;
  * request's context is one (the Lua driver runs, or a Lua stage ran), else a {@link JavaCtx}.
  * Log lines go where {@code ngx.log}'s go, in its form.
  *
- * <p>One per stage call; confined to the exchange's event loop.
+ * <p>One per request and customer (the driver's handlers and the native path each keep theirs),
+ * so it and its views are made once, not per stage call: it holds nothing that a stage changes.
+ * What it caches is fixed for the request (the client address) or checked on every use (a ctx
+ * value read back from the Lua table is reused only while the table holds the very Lua value
+ * it came from). Confined to the exchange's event loop.
  */
 final class BridgeExchange implements StageExchange {
 
     private static final Logger LOG = LoggerFactory.getLogger("graft.lua");
+    /** How many ctx keys a request's cache of values read back from the Lua table holds. */
+    private static final int CTX_CACHE = 8;
 
     private final Exchange ex;
     private final String customer;
     private final LoopServices services;
-    private final Request request;
-    private final Response response;
+    private final CtxNames names;
     private final boolean quiet;
+    private Request request;
+    private Response response;
+    private String remoteAddress;
+    // ctx values that crossed the Lua table (keys by identity, the Lua value seen, the Java value)
+    private CtxKey<?>[] cachedKeys;
+    private LuaValue[] cachedLua;
+    private Optional<?>[] cachedJava;
+    private int cached;
 
     BridgeExchange(Exchange ex, String customer, LoopServices services) {
         this(ex, customer, services, false);
@@ -49,12 +62,21 @@ final class BridgeExchange implements StageExchange {
 
     /** @param quiet drop the stage's log lines (a shadow run has no logs of its own) */
     BridgeExchange(Exchange ex, String customer, LoopServices services, boolean quiet) {
+        this(ex, customer, services, new CtxNames(), quiet);
+    }
+
+    /** @param names the loop's Lua names of ctx keys */
+    BridgeExchange(Exchange ex, String customer, LoopServices services, CtxNames names, boolean quiet) {
         this.quiet = quiet;
         this.ex = requireNonNull(ex, "ex");
         this.customer = requireNonNull(customer, "customer");
         this.services = requireNonNull(services, "services");
-        this.request = new Request();
-        this.response = new Response();
+        this.names = requireNonNull(names, "names");
+    }
+
+    /** Whether this is the view of {@code exchange} for {@code customer} (reused for the request's next stage). */
+    boolean serves(Exchange exchange, String customer) {
+        return ex == exchange && this.customer.equals(customer);
     }
 
     @Override
@@ -69,17 +91,32 @@ final class BridgeExchange implements StageExchange {
 
     @Override
     public String remoteAddress() {
-        return NginxVariables.ip(ex.remote());
+        String a = remoteAddress;
+        if (a == null) {
+            a = NginxVariables.ip(ex.remote()); // the peer does not change during a request
+            remoteAddress = a;
+        }
+        return a;
     }
 
     @Override
     public RequestView request() {
-        return request;
+        Request r = request;
+        if (r == null) {
+            r = new Request();
+            request = r;
+        }
+        return r;
     }
 
     @Override
     public ResponseView response() {
-        return response;
+        Response r = response;
+        if (r == null) {
+            r = new Response();
+            response = r;
+        }
+        return r;
     }
 
     @Override
@@ -176,14 +213,24 @@ final class BridgeExchange implements StageExchange {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public <T> Optional<T> get(CtxKey<T> key) {
         requireNonNull(key, "key");
         return switch (ex.luaCtx()) {
             case LuaTable t -> {
-                LuaValue v = t.rawget(key.name());
+                LuaValue v = t.rawget(names.of(key));
+                if (v.isnil()) {
+                    yield Optional.empty();
+                }
+                int i = cachedIndex(key);
+                if (i >= 0 && cachedLua[i] == v) {
+                    yield (Optional<T>) cachedJava[i]; // the table still holds what we converted
+                }
                 Optional<T> value = CtxValues.fromLua(key.type(), v);
-                if (value.isEmpty() && !v.isnil()) {
+                if (value.isEmpty()) {
                     services.metrics().ctxConversionFailure(key.name());
+                } else if (v.type() != LuaValue.TTABLE && CtxValues.cacheable(key.type(), value.get())) {
+                    remember(i, key, v, value);
                 }
                 yield value;
             }
@@ -197,7 +244,16 @@ final class BridgeExchange implements StageExchange {
         requireNonNull(key, "key");
         requireNonNull(value, "value");
         switch (ex.luaCtx()) {
-            case LuaTable t -> t.rawset(key.name(), CtxValues.toLua(key.type(), value));
+            case LuaTable t -> {
+                LuaValue v = CtxValues.toLua(key.type(), value);
+                t.rawset(names.of(key), v);
+                int i = cachedIndex(key);
+                if (CtxValues.cacheable(key.type(), value)) {
+                    remember(i, key, v, Optional.of(value));
+                } else if (i >= 0) {
+                    cachedLua[i] = null;
+                }
+            }
             case JavaCtx j -> j.put(key, value);
             case null, default -> {
                 JavaCtx j = new JavaCtx();
@@ -211,10 +267,37 @@ final class BridgeExchange implements StageExchange {
     public void remove(CtxKey<?> key) {
         requireNonNull(key, "key");
         switch (ex.luaCtx()) {
-            case LuaTable t -> t.rawset(key.name(), LuaValue.NIL);
+            case LuaTable t -> t.rawset(names.of(key), LuaValue.NIL);
             case JavaCtx j -> j.remove(key);
             case null, default -> { }
         }
+    }
+
+    private int cachedIndex(CtxKey<?> key) {
+        for (int i = 0; i < cached; i++) {
+            if (cachedKeys[i] == key) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Remembers that the table holds {@code lua} for {@code key}, which reads as {@code java}. */
+    private void remember(int i, CtxKey<?> key, LuaValue lua, Optional<?> java) {
+        if (i < 0) {
+            if (cachedKeys == null) {
+                cachedKeys = new CtxKey<?>[CTX_CACHE];
+                cachedLua = new LuaValue[CTX_CACHE];
+                cachedJava = new Optional<?>[CTX_CACHE];
+            }
+            if (cached == CTX_CACHE) {
+                return; // a request with more keys than that reads the rest from the table each time
+            }
+            i = cached++;
+            cachedKeys[i] = key;
+        }
+        cachedLua[i] = lua;
+        cachedJava[i] = java;
     }
 
     @Override
@@ -233,19 +316,24 @@ final class BridgeExchange implements StageExchange {
     }
 
     @Override
-    public void log(LogLevel level, String message) {
+    public boolean logs(LogLevel level) {
         requireNonNull(level, "level");
-        requireNonNull(message, "message");
         if (quiet) {
-            return;
+            return false;
         }
-        boolean enabled = switch (level) {
+        return switch (level) {
             case STDERR, EMERG, ALERT, CRIT, ERR -> LOG.isErrorEnabled();
             case WARN -> LOG.isWarnEnabled();
             case NOTICE, INFO -> LOG.isInfoEnabled();
             case DEBUG -> LOG.isDebugEnabled();
         };
-        if (!enabled) {
+    }
+
+    @Override
+    public void log(LogLevel level, String message) {
+        requireNonNull(level, "level");
+        requireNonNull(message, "message");
+        if (!logs(level)) {
             return;
         }
         String phase = ex.phase().luaName();

@@ -6,7 +6,10 @@ import dev.graft.host.admin.GraftMetrics;
 import dev.graft.host.exchange.Exchange;
 import dev.graft.host.exchange.RequestPipeline;
 import dev.graft.host.lua.LuaPipeline;
+import dev.graft.host.config.Rollout;
 import dev.graft.host.rollout.LiveRollout;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -30,6 +33,9 @@ public final class BridgePipeline implements RequestPipeline {
     private final NativePlan plan;
     private final GraftMetrics metrics;
     private final LiveRollout live;
+    // liveNative's answers for the live table they were worked out from (an immutable value)
+    private Rollout answered;
+    private final Map<String, Boolean> liveNatives = new HashMap<>();
 
     public BridgePipeline(LuaPipeline lua, NativePipeline nativePipeline, NativePlan plan, GraftMetrics metrics) {
         this(lua, nativePipeline, plan, metrics, LiveRollout.bindingsDecide());
@@ -62,7 +68,7 @@ public final class BridgePipeline implements RequestPipeline {
             if (customer.isEmpty() || liveNative(customer.get())) {
                 ex.variables().put(NATIVE, "");
                 metrics.nativeRequest();
-                Verdict v = nativePipeline.onRequest(ex);
+                Verdict v = nativePipeline.onRequest(ex, customer);
                 customer.ifPresent(c -> ex.variables().putIfAbsent(CUSTOMER_VARIABLE, c));
                 return v;
             }
@@ -74,8 +80,25 @@ public final class BridgePipeline implements RequestPipeline {
         return v;
     }
 
-    /** The customer's whole pipeline is Java in this generation and in the live mode table. */
+    /**
+     * The customer's whole pipeline is Java in this generation and in the live mode table; worked
+     * out once per customer and live table (a change of modes swaps the table, one volatile read).
+     */
     private boolean liveNative(String customer) {
+        Rollout now = live.current();
+        if (now != answered) {
+            liveNatives.clear();
+            answered = now;
+        }
+        Boolean known = liveNatives.get(customer);
+        if (known == null) {
+            known = allLiveJava(customer);
+            liveNatives.put(customer, known);
+        }
+        return known;
+    }
+
+    private boolean allLiveJava(String customer) {
         NativePlan.CustomerPlan cp = plan.natives().get(customer);
         if (cp == null) {
             return false;

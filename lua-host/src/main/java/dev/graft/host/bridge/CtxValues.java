@@ -76,6 +76,35 @@ final class CtxValues {
         };
     }
 
+    /**
+     * Whether {@link #fromLua} of {@code lua} is a value equal to {@code value} and of an
+     * immutable type, so that a Java reader may be given {@code value} itself while the Lua table
+     * still holds {@code lua} (the host's per-request cache of values read back). Text with a
+     * lone surrogate, integers past 2^53 and -0.0 change on the way; byte arrays and tables can be
+     * changed after the crossing.
+     */
+    static boolean cacheable(CtxType<?> type, Object value) {
+        return switch (type) {
+            case CtxType.Text t -> !hasSurrogate((String) value);
+            case CtxType.Int i -> Math.abs((Long) value) <= (1L << 53);
+            case CtxType.Num n -> Double.doubleToLongBits((Double) value) != Double.doubleToLongBits(-0.0);
+            case CtxType.Bool b -> true;
+            case CtxType.Bytes b -> false;
+            case CtxType.TextList l -> false;
+            case CtxType.IntList l -> false;
+            case CtxType.Fields f -> false;
+        };
+    }
+
+    private static boolean hasSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isSurrogate(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static LuaValue number(long n) {
         return n == (int) n ? LuaValue.valueOf((int) n) : LuaValue.valueOf((double) n);
     }

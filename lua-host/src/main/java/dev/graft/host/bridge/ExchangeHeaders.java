@@ -3,6 +3,7 @@ package dev.graft.host.bridge;
 import dev.graft.bridge.HeaderFields;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +33,26 @@ final class ExchangeHeaders implements HeaderFields {
 
     @Override
     public List<String> all(String name) {
-        return headers.getAll(name);
+        // most names have no value or one: answer those without Netty's per-call list
+        return switch (count(name)) {
+            case 0 -> List.of();
+            case 1 -> List.of(headers.get(name));
+            default -> headers.getAll(name);
+        };
+    }
+
+    @Override
+    public int count(String name) {
+        int n = 0;
+        for (Iterator<? extends CharSequence> it = headers.valueCharSequenceIterator(name); it.hasNext(); it.next()) {
+            n++;
+        }
+        return n;
+    }
+
+    @Override
+    public int size() {
+        return headers.size();
     }
 
     @Override

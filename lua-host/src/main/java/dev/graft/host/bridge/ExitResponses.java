@@ -6,9 +6,8 @@ import dev.graft.host.lua.ngx.ErrorPages;
 import dev.graft.host.lua.ngx.NgxResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What an {@link Outcome.Exit} does to the exchange, the same as its Lua counterpart: headers
@@ -23,10 +22,11 @@ final class ExitResponses {
     /** Sets the exit's headers: the first value of a name replaces, the next ones add. */
     static void headers(Exchange ex, Outcome.Exit exit) {
         HttpHeaders h = ex.responseHeaders();
-        Set<String> seen = new HashSet<>();
-        for (Map.Entry<String, String> e : exit.headers()) {
+        List<Map.Entry<String, String>> headers = exit.headers();
+        for (int i = 0; i < headers.size(); i++) {
+            Map.Entry<String, String> e = headers.get(i);
             String name = e.getKey();
-            if (seen.add(name.toLowerCase(java.util.Locale.ROOT))) {
+            if (firstOf(headers, i)) {
                 if (e.getValue().isEmpty()) {
                     h.remove(name);
                 } else {
@@ -36,6 +36,17 @@ final class ExitResponses {
                 h.add(name, e.getValue());
             }
         }
+    }
+
+    /** Whether no header before position {@code i} has the name of header {@code i} (any case). */
+    private static boolean firstOf(List<Map.Entry<String, String>> headers, int i) {
+        String name = headers.get(i).getKey();
+        for (int j = 0; j < i; j++) {
+            if (headers.get(j).getKey().equalsIgnoreCase(name)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Writes the exit's body as Lua output (status and default Content-Type as ngx.print). */

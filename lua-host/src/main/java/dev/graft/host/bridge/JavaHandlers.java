@@ -10,6 +10,7 @@ import dev.graft.host.exchange.Exchange;
 import dev.graft.host.lua.LuaLibrary;
 import dev.graft.host.lua.LuaVm;
 import dev.graft.host.lua.ngx.RequestScope;
+import dev.graft.host.rollout.ModuleStats;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
@@ -45,9 +46,18 @@ public final class JavaHandlers implements LuaLibrary {
 
     private static final LuaString CUSTOMER = LuaString.valueOf("customer");
 
+    /** Past this many distinct customer names the cache of their Java strings starts over. */
+    private static final int MAX_CUSTOMERS = 1024;
+
     private final ModuleBindings bindings;
     private final LoopServices services;
     private final Map<String, LuaTable> luaHandlers = new HashMap<>();
+    private final CtxNames ctxNames = new CtxNames();
+    // ngx.ctx.customer as Java text, by its Lua string: the driver sets it from the same few names
+    private final Map<LuaValue, String> customers = new HashMap<>();
+    // the last request's stage exchange: the driver calls a request's stages one after another
+    // (it keeps that exchange reachable until the loop's next Java stage; one per loop)
+    private BridgeExchange last;
     private RequestScope scope;
     private LuaValue exit = LuaValue.NIL;
 
@@ -59,6 +69,41 @@ public final class JavaHandlers implements LuaLibrary {
     /** Points the handlers at the VM they were installed in; before its first request. */
     public void attach(LuaVm vm) {
         this.scope = requireNonNull(vm, "vm").scope();
+    }
+
+    /** The loop's Lua names of ctx keys (the native path over the same VM shares them). */
+    CtxNames ctxNames() {
+        return ctxNames;
+    }
+
+    /** The customer of the request whose ngx.ctx is {@code ctx} ({@code ngx.ctx.customer}), or null. */
+    private String customer(Object ctx) {
+        if (!(ctx instanceof LuaTable t)) {
+            return null;
+        }
+        LuaValue v = t.rawget(CUSTOMER);
+        if (v.type() != LuaValue.TSTRING) {
+            return v.isstring() ? v.tojstring() : null; // a number reads as its text
+        }
+        String c = customers.get(v);
+        if (c == null) {
+            if (customers.size() >= MAX_CUSTOMERS) {
+                customers.clear();
+            }
+            c = v.tojstring();
+            customers.put(v, c);
+        }
+        return c;
+    }
+
+    /** The stage exchange of {@code ex} for {@code customer}: the request's one, made at its first Java stage. */
+    private BridgeExchange bridge(Exchange ex, String customer) {
+        BridgeExchange b = last;
+        if (b == null || !b.serves(ex, customer)) {
+            b = new BridgeExchange(ex, customer, services, ctxNames, false);
+            last = b;
+        }
+        return b;
     }
 
     /** The Lua handler table of a Java-served module, once the driver required it. */
@@ -145,6 +190,7 @@ public final class JavaHandlers implements LuaLibrary {
         private final ModuleBindings.Binding binding;
         private final Phase phase;
         private final LuaValue lua;
+        private ModuleStats stats;
 
         PhaseFunction(String module, ModuleBindings.Binding binding, Phase phase, LuaValue lua) {
             this.module = module;
@@ -160,8 +206,7 @@ public final class JavaHandlers implements LuaLibrary {
             if (ex == null) {
                 return lua.invoke(args); // outside a request (a test calling the handler at init)
             }
-            String customer = ex.luaCtx() instanceof LuaTable ctx && ctx.rawget(CUSTOMER).isstring()
-                    ? ctx.rawget(CUSTOMER).tojstring() : null;
+            String customer = customer(ex.luaCtx());
             Object config = customer == null ? null : binding.configs().get(customer);
             if (config == null) {
                 return lua.invoke(args); // this customer is served by Lua
@@ -196,9 +241,12 @@ public final class JavaHandlers implements LuaLibrary {
         }
 
         private Varargs java(Exchange ex, String customer, Object config, Varargs args) {
-            BridgeExchange sx = new BridgeExchange(ex, customer, services);
+            BridgeExchange sx = bridge(ex, customer);
             BodyChunk chunk = phase == Phase.BODY_FILTER ? new ScopeChunk(scope) : null;
-            return switch (StageCall.run(binding.module(), config, phase, sx, chunk, services)) {
+            if (stats == null) {
+                stats = services.rollout().stats(module); // one per module for the process's life
+            }
+            return switch (StageCall.run(binding.module(), config, phase, sx, chunk, services, stats)) {
                 case StageCall.Result.Continue c -> LuaValue.NONE;
                 case StageCall.Result.Exit x -> exit(ex, x);
                 case StageCall.Result.ToLua t -> lua.invoke(args);

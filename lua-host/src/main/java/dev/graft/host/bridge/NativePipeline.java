@@ -12,7 +12,10 @@ import dev.graft.host.lua.ngx.PageReplacement;
 import dev.graft.host.exchange.RequestPipeline;
 import dev.graft.host.lua.CallResult;
 import dev.graft.host.lua.LuaVm;
+import dev.graft.host.rollout.ModuleStats;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
@@ -46,6 +49,10 @@ public final class NativePipeline implements RequestPipeline {
     private final JavaHandlers handlers;
     private final LuaValue driverConfig;
     private final Runnable refreshTime;
+    private final Map<String, CustomerRun> runs;
+    private final CtxNames names;
+    // the stage exchange of a request whose context a Lua stage took over (its JavaCtx held it before)
+    private BridgeExchange afterLua;
 
     /**
      * @param vm           this loop's VM, entered only for a stage that Java hands back
@@ -61,6 +68,41 @@ public final class NativePipeline implements RequestPipeline {
         this.handlers = requireNonNull(handlers, "handlers");
         this.driverConfig = requireNonNull(driverConfig, "driverConfig");
         this.refreshTime = requireNonNull(refreshTime, "refreshTime");
+        this.names = handlers.ctxNames();
+        Map<String, CustomerRun> r = new HashMap<>();
+        plan.natives().forEach((customer, cp) -> r.put(customer, CustomerRun.of(cp, services)));
+        this.runs = Map.copyOf(r);
+    }
+
+    /** One stage of a native customer with its module's statistics, looked up once, not per call. */
+    record Call(NativePlan.Step step, ModuleStats stats) {}
+
+    /** A native customer's stages per phase (indexed by ordinal) and whether it filters bodies. */
+    static final class CustomerRun {
+        private final Call[][] phases;
+        private final boolean filtersBody;
+
+        private CustomerRun(Call[][] phases, boolean filtersBody) {
+            this.phases = phases;
+            this.filtersBody = filtersBody;
+        }
+
+        static CustomerRun of(NativePlan.CustomerPlan cp, LoopServices services) {
+            Call[][] phases = new Call[Phase.values().length][];
+            for (Phase p : Phase.values()) {
+                List<NativePlan.Step> steps = cp.steps(p);
+                Call[] calls = new Call[steps.size()];
+                for (int i = 0; i < calls.length; i++) {
+                    calls[i] = new Call(steps.get(i), services.rollout().stats(steps.get(i).module()));
+                }
+                phases[p.ordinal()] = calls;
+            }
+            return new CustomerRun(phases, cp.filtersBody());
+        }
+
+        Call[] calls(Phase p) {
+            return phases[p.ordinal()];
+        }
     }
 
     @Override
@@ -72,12 +114,17 @@ public final class NativePipeline implements RequestPipeline {
 
     @Override
     public Verdict onRequest(Exchange ex) {
+        return onRequest(ex, plan.customer(ex));
+    }
+
+    /** {@link #onRequest(Exchange)} with the customer already resolved by {@link NativePlan#customer}. */
+    Verdict onRequest(Exchange ex, Optional<String> resolved) {
         if (ex.upstream().isEmpty() && !services.defaultUpstream().isEmpty()) {
             ex.upstream(services.defaultUpstream());
         }
         refreshTime.run();
-        Optional<String> resolved = plan.customer(ex);
-        if (resolved.isEmpty() || !plan.natives().containsKey(resolved.get())) {
+        CustomerRun cp = resolved.isEmpty() ? null : runs.get(resolved.get());
+        if (cp == null) {
             ExitResponses.page(ex, 404); // the driver's ngx.exit(404) for an unknown host
             return Verdict.RESPOND;
         }
@@ -85,8 +132,9 @@ public final class NativePipeline implements RequestPipeline {
         JavaCtx ctx = new JavaCtx();
         ctx.put(CtxKeys.CUSTOMER, customer);
         ctx.put(REQUEST_START, services.clock().millis() / 1000.0);
+        ctx.customer = customer;
+        ctx.run = cp;
         ex.luaCtx(ctx);
-        NativePlan.CustomerPlan cp = plan.natives().get(customer);
         int jumps = 0;
         Next next;
         while ((next = requestPhase(ex, customer, cp, Phase.REWRITE)) == Next.JUMP) {
@@ -113,13 +161,15 @@ public final class NativePipeline implements RequestPipeline {
         return Verdict.PROXY;
     }
 
-    private Next requestPhase(Exchange ex, String customer, NativePlan.CustomerPlan cp, Phase phase) {
+    private Next requestPhase(Exchange ex, String customer, CustomerRun cp, Phase phase) {
         refreshTime.run();
         ex.phase(phase);
-        for (NativePlan.Step step : cp.steps(phase)) {
-            BridgeExchange sx = new BridgeExchange(ex, customer, services);
+        for (Call call : cp.calls(phase)) {
+            NativePlan.Step step = call.step();
+            BridgeExchange sx = bridge(ex, customer);
             ShadowStage.LuaShadow shadow = ShadowStage.luaShadow(services, step.module(), customer, phase, ex);
-            StageCall.Result result = StageCall.run(step.stage(), step.config(), phase, sx, null, services);
+            StageCall.Result result = StageCall.run(step.stage(), step.config(), phase, sx, null, services,
+                    call.stats());
             shadow.after(ex, result);
             Next next = switch (result) {
                 case StageCall.Result.Continue c -> ex.output().size() > 0 ? Next.RESPOND : Next.CONTINUE;
@@ -188,32 +238,58 @@ public final class NativePipeline implements RequestPipeline {
 
     private static Optional<String> customerOf(Exchange ex) {
         return switch (ex.luaCtx()) {
-            case JavaCtx j -> j.get(CtxKeys.CUSTOMER);
+            case JavaCtx j -> j.customer != null ? Optional.of(j.customer) : j.get(CtxKeys.CUSTOMER);
             case LuaTable t -> t.rawget("customer").isstring() ? Optional.of(t.rawget("customer").tojstring())
                     : Optional.empty();
             case null, default -> Optional.empty();
         };
     }
 
-    private Optional<NativePlan.CustomerPlan> planOf(Exchange ex, Optional<String> customer) {
-        return customer.map(c -> plan.natives().get(c));
+    private Optional<CustomerRun> planOf(Exchange ex, Optional<String> customer) {
+        if (ex.luaCtx() instanceof JavaCtx j && j.run != null) {
+            return Optional.of(j.run);
+        }
+        return customer.map(runs::get);
+    }
+
+    /**
+     * The request's one stage exchange: kept in its Java-side context, made at its first stage;
+     * once a Lua stage took the context over, the one made since for the same request.
+     */
+    private BridgeExchange bridge(Exchange ex, String customer) {
+        if (ex.luaCtx() instanceof JavaCtx j) {
+            BridgeExchange b = j.exchange;
+            if (b == null || !b.serves(ex, customer)) {
+                b = new BridgeExchange(ex, customer, services, names, false);
+                j.exchange = b;
+            }
+            return b;
+        }
+        BridgeExchange b = afterLua;
+        if (b == null || !b.serves(ex, customer)) {
+            b = new BridgeExchange(ex, customer, services, names, false);
+            afterLua = b;
+        }
+        return b;
     }
 
     @Override
     public void onResponseHead(Exchange ex) {
         Optional<String> customer = customerOf(ex);
-        Optional<NativePlan.CustomerPlan> cp = planOf(ex, customer);
+        Optional<CustomerRun> cp = planOf(ex, customer);
         if (cp.isEmpty()) {
             return; // refused before (unknown host): nothing to filter, as in the driver
         }
         refreshTime.run();
         ex.phase(Phase.HEADER_FILTER);
         int exitStatus = Integer.MIN_VALUE;
-        for (NativePlan.Step step : cp.get().steps(Phase.HEADER_FILTER)) {
-            BridgeExchange sx = new BridgeExchange(ex, customer.get(), services);
+        for (Call call : cp.get().calls(Phase.HEADER_FILTER)) {
+            NativePlan.Step step = call.step();
+            BridgeExchange sx = bridge(ex, customer.get());
             ShadowStage.LuaShadow shadow = ShadowStage.luaShadow(services, step.module(), customer.get(),
                     Phase.HEADER_FILTER, ex);
-            StageCall.Result result = StageCall.run(step.stage(), step.config(), Phase.HEADER_FILTER, sx, null, services);
+            StageCall.Result result = StageCall.run(step.stage(), step.config(), Phase.HEADER_FILTER, sx, null, services,
+                    call.stats());
             shadow.after(ex, result);
             switch (result) {
                 case StageCall.Result.Continue c -> { }
@@ -242,7 +318,7 @@ public final class NativePipeline implements RequestPipeline {
     @Override
     public boolean filtersBody(Exchange ex) {
         return PageReplacement.active(ex)
-                || planOf(ex, customerOf(ex)).map(NativePlan.CustomerPlan::filtersBody).orElse(false);
+                || planOf(ex, customerOf(ex)).map(r -> r.filtersBody).orElse(false);
     }
 
     @Override
@@ -259,15 +335,16 @@ public final class NativePipeline implements RequestPipeline {
             last = true;
         }
         Optional<String> customer = customerOf(ex);
-        Optional<NativePlan.CustomerPlan> cp = planOf(ex, customer);
+        Optional<CustomerRun> cp = planOf(ex, customer);
         if (cp.isEmpty()) {
             return chunk;
         }
         ex.phase(Phase.BODY_FILTER);
         Chunk holder = new Chunk(chunk, last);
-        for (NativePlan.Step step : cp.get().steps(Phase.BODY_FILTER)) {
-            BridgeExchange sx = new BridgeExchange(ex, customer.get(), services);
-            if (StageCall.run(step.stage(), step.config(), Phase.BODY_FILTER, sx, holder, services)
+        for (Call call : cp.get().calls(Phase.BODY_FILTER)) {
+            NativePlan.Step step = call.step();
+            BridgeExchange sx = bridge(ex, customer.get());
+            if (StageCall.run(step.stage(), step.config(), Phase.BODY_FILTER, sx, holder, services, call.stats())
                     instanceof StageCall.Result.ToLua) {
                 vm.scope().bodyChunk(LuaString.valueUsing(holder.bytes), holder.last);
                 CallResult r = luaStage(ex, customer.get(), step.module(), Phase.BODY_FILTER);
@@ -290,17 +367,18 @@ public final class NativePipeline implements RequestPipeline {
     @Override
     public void onLog(Exchange ex) {
         Optional<String> customer = customerOf(ex);
-        Optional<NativePlan.CustomerPlan> cp = planOf(ex, customer);
+        Optional<CustomerRun> cp = planOf(ex, customer);
         if (cp.isEmpty()) {
             return;
         }
         refreshTime.run();
         ex.phase(Phase.LOG);
-        List<NativePlan.Step> steps = cp.get().steps(Phase.LOG);
-        for (NativePlan.Step step : steps) {
-            BridgeExchange sx = new BridgeExchange(ex, customer.get(), services);
+        for (Call call : cp.get().calls(Phase.LOG)) {
+            NativePlan.Step step = call.step();
+            BridgeExchange sx = bridge(ex, customer.get());
             ShadowStage.LuaShadow shadow = ShadowStage.luaShadow(services, step.module(), customer.get(), Phase.LOG, ex);
-            StageCall.Result result = StageCall.run(step.stage(), step.config(), Phase.LOG, sx, null, services);
+            StageCall.Result result = StageCall.run(step.stage(), step.config(), Phase.LOG, sx, null, services,
+                    call.stats());
             shadow.after(ex, result);
             if (result instanceof StageCall.Result.ToLua) {
                 if (filterFailed(ex, Phase.LOG, step.module(), luaStage(ex, customer.get(), step.module(), Phase.LOG))) {

@@ -96,10 +96,24 @@ record NativePlan(Map<String, String> hostIndex, Map<String, CustomerPlan> nativ
         return normalizeHost(host).map(hostIndex::get);
     }
 
+    /** Whether {@code host} is its own normal form: no upper case, port, trailing dot or IPv6 literal. */
+    private static boolean plain(String host) {
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if ((c >= 'A' && c <= 'Z') || c == ':' || c == '[') {
+                return false;
+            }
+        }
+        return host.charAt(host.length() - 1) != '.';
+    }
+
     /** pipeline.lua's normalize_host: lower case, port stripped, trailing dot removed; IPv6 literals kept. */
     static Optional<String> normalizeHost(String host) {
         if (host == null || host.isEmpty()) {
             return Optional.empty();
+        }
+        if (plain(host)) {
+            return Optional.of(host); // the usual Host: already in the form the index holds
         }
         // Lua's string.lower on bytes: ASCII letters only
         StringBuilder b = new StringBuilder(host.length());

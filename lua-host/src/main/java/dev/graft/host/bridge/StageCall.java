@@ -6,6 +6,7 @@ import dev.graft.bridge.Phase;
 import dev.graft.bridge.StageExchange;
 import dev.graft.bridge.StageModule;
 import dev.graft.host.admin.GraftMetrics;
+import dev.graft.host.rollout.ModuleStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,9 +48,18 @@ final class StageCall {
      */
     static Result run(StageModule<?> module, Object config, Phase phase, StageExchange exchange, BodyChunk chunk,
             LoopServices services) {
+        return run(module, config, phase, exchange, chunk, services, services.rollout().stats(module.name()));
+    }
+
+    /**
+     * As above, with the module's statistics already looked up ({@code services.rollout().stats(name)},
+     * which a caller that runs the stage on every request keeps).
+     */
+    static Result run(StageModule<?> module, Object config, Phase phase, StageExchange exchange, BodyChunk chunk,
+            LoopServices services, ModuleStats stats) {
         long start = System.nanoTime();
         Result r = sort(module, config, phase, exchange, chunk, services.metrics(), true);
-        services.rollout().stats(module.name()).javaCall(System.nanoTime() - start, r instanceof Result.ToLua,
+        stats.javaCall(System.nanoTime() - start, r instanceof Result.ToLua,
                 r instanceof Result.ToLua t && t.reason() == EXCEPTION);
         return r;
     }

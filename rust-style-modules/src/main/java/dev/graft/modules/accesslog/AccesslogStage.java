@@ -48,7 +48,9 @@ public final class AccesslogStage implements StageModule<AccesslogConfig> {
                 return Outcome.proceed();
             }
         }
-        exchange.log(plan.level(), PREFIX + line(exchange, plan));
+        if (exchange.logs(plan.level())) { // the line is costly to build: only when it is written
+            exchange.log(plan.level(), PREFIX + line(exchange, plan));
+        }
         return Outcome.proceed();
     }
 

@@ -40,8 +40,7 @@ public final class CorsStage implements StageModule<CorsConfig> {
 
     /** get_headers()[name]: a string when sent once, a list when repeated, absent otherwise. */
     private static Optional<String> single(HeaderFields h, String name) {
-        List<String> all = h.all(name);
-        return all.size() == 1 ? Optional.of(all.get(0)) : Optional.empty();
+        return h.count(name) == 1 ? h.first(name) : Optional.empty();
     }
 
     /** The Access-Control-Allow-Origin value for the request's Origin, when allowed. */
@@ -74,16 +73,20 @@ public final class CorsStage implements StageModule<CorsConfig> {
         }
         HeaderFields headers = exchange.request().headers();
         Optional<String> value = allowedOrigin(config, headers);
-        Optional<String> text = value.flatMap(LuaText::ctxText);
-        if (value.isPresent() && text.isEmpty()) {
-            // an echoed Origin that is not UTF-8 cannot cross to Lua as TEXT unchanged
-            return Outcome.fallback("origin not UTF-8");
+        if (value.isPresent()) {
+            Optional<String> text = LuaText.ctxText(value.get());
+            if (text.isEmpty()) {
+                // an echoed Origin that is not UTF-8 cannot cross to Lua as TEXT unchanged
+                return Outcome.fallback("origin not UTF-8");
+            }
+            exchange.put(CtxKeys.CORS_ORIGIN, text.get());
+        } else {
+            exchange.remove(CtxKeys.CORS_ORIGIN);
         }
-        text.ifPresentOrElse(v -> exchange.put(CtxKeys.CORS_ORIGIN, v), () -> exchange.remove(CtxKeys.CORS_ORIGIN));
         exchange.put(CtxKeys.CORS_CHECKED, true);
         if (exchange.request().method().equals("OPTIONS") && headers.contains("origin")) {
-            List<String> m = headers.all("access-control-request-method");
-            if (m.size() > 1 || (m.size() == 1 && !m.get(0).isEmpty())) {
+            int m = headers.count("access-control-request-method");
+            if (m > 1 || (m == 1 && !headers.first("access-control-request-method").orElseThrow().isEmpty())) {
                 exchange.put(CtxKeys.CORS_PREFLIGHT, true);
                 return preflight(exchange, config, headers, value);
             }
@@ -192,12 +195,11 @@ public final class CorsStage implements StageModule<CorsConfig> {
 
     /** Adds Origin to Vary: merged with the upstream's, not repeated, not added to "*". */
     static void addVaryOrigin(HeaderFields response) {
-        List<String> vary = response.all("Vary");
-        if (vary.isEmpty()) {
+        if (!response.contains("Vary")) {
             response.set("Vary", "Origin");
             return;
         }
-        String joined = String.join(", ", vary);
+        String joined = String.join(", ", response.all("Vary"));
         String lower = LuaText.asciiLower(joined);
         if (lower.indexOf('*') >= 0 || namesOrigin(lower)) {
             return;

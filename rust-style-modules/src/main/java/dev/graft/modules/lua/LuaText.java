@@ -23,13 +23,8 @@ public final class LuaText {
 
     /** The UTF-8 bytes of Java text as one char per byte: the Lua byte string of {@code s}. */
     public static String bytes(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) >= 0x80) {
-                return new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
-            }
-        }
         // ASCII is its own UTF-8
-        return s;
+        return ascii(s) ? s : new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     }
 
     /**
@@ -38,6 +33,9 @@ public final class LuaText {
      * bytes are not UTF-8 (such a value cannot cross as TEXT unchanged).
      */
     public static Optional<String> ctxText(String byteChars) {
+        if (ascii(byteChars)) {
+            return Optional.of(byteChars); // ASCII bytes are UTF-8 that reads as the same chars
+        }
         byte[] b = byteChars.getBytes(StandardCharsets.ISO_8859_1);
         try {
             return Optional.of(StandardCharsets.UTF_8.newDecoder()
@@ -47,6 +45,16 @@ public final class LuaText {
         } catch (CharacterCodingException e) {
             return Optional.empty();
         }
+    }
+
+    /** Whether every char of {@code s} is ASCII (below 0x80). */
+    public static boolean ascii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Jackson leaves an absent Optional component null; this makes it empty. */

@@ -81,9 +81,11 @@ public final class RateLimitStage implements StageModule<RateLimitConfig> {
                 Map<String, Object> rl = published(rule, 0, c.reset());
                 exchange.put(CtxKeys.RATELIMIT, rl);
                 // the client address, not the key: a header key may be a credential
-                exchange.log(LogLevel.INFO, "ratelimit: customer=" + LuaText.bytes(customer)
-                        + " rule=" + LuaText.bytes(rule.name())
-                        + " client=" + RuleKeys.clientAddress(exchange) + " limit=" + rule.limit() + " refused");
+                if (exchange.logs(LogLevel.INFO)) {
+                    exchange.log(LogLevel.INFO, "ratelimit: customer=" + LuaText.bytes(customer)
+                            + " rule=" + LuaText.bytes(rule.name())
+                            + " client=" + RuleKeys.clientAddress(exchange) + " limit=" + rule.limit() + " refused");
+                }
                 List<Map.Entry<String, String>> headers = new ArrayList<>();
                 headers.add(Map.entry("Retry-After", Long.toString(c.reset())));
                 headers.add(Map.entry("Content-Type", "text/plain"));
@@ -132,11 +134,7 @@ public final class RateLimitStage implements StageModule<RateLimitConfig> {
     }
 
     private static int headerLines(StageExchange exchange) {
-        int n = 0;
-        for (String name : exchange.request().headers().names()) {
-            n += exchange.request().headers().all(name).size();
-        }
-        return n;
+        return exchange.request().headers().size();
     }
 
     /** {@code ngx.ctx.ratelimit}: {rule, limit, remaining, reset}. */
