@@ -145,6 +145,17 @@ class SandboxTest {
     }
 
     @Test
+    void typeNamesEveryKindOfValueAndNeedsAnArgument() {
+        assertThat(eval("return table.concat({type(nil), type(true), type(1), type(1.5), type('s'), type({}),"
+                + " type(print), type(function() end), type(coroutine.create(function() end))}, ',')"))
+                .isEqualTo("nil,boolean,number,number,string,table,function,function,thread");
+        assertThat(eval("return tostring(type(nil) == 'nil') .. tostring(rawequal(type({}), 'table'))"))
+                .isEqualTo("truetrue");
+        assertThat(eval("local ok, e = pcall(type) return tostring(ok) .. ' ' .. e"))
+                .isEqualTo("false bad argument #1: value");
+    }
+
+    @Test
     void pcallReturnsLuasMessageWithoutTraceback() {
         LuaFixture.write(scripts, "m.lua", """
                 local M = {}

@@ -18,12 +18,30 @@ public final class LuaBytes {
 
     /** A Lua string holding one byte per char of {@code s} (chars above 0xFF are truncated). */
     public static LuaString latin1(CharSequence s) {
+        if (s instanceof String str) {
+            return LuaString.valueUsing(latin1Bytes(str));
+        }
         int n = s.length();
         byte[] b = new byte[n];
         for (int i = 0; i < n; i++) {
             b[i] = (byte) s.charAt(i);
         }
         return LuaString.valueUsing(b);
+    }
+
+    /**
+     * The bytes of {@code s}, one per char, chars above 0xFF truncated to their low byte.
+     * {@code getBytes(ISO_8859_1)} is a plain copy for the (usual) all-Latin-1 string, but it
+     * writes '?' for a char above 0xFF: only the '?' positions are checked against the chars.
+     */
+    static byte[] latin1Bytes(String s) {
+        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] == '?') {
+                b[i] = (byte) s.charAt(i);
+            }
+        }
+        return b;
     }
 
     /** A Java string with one char per byte of {@code s}: the inverse of {@link #latin1}. */

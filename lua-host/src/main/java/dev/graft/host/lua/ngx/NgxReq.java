@@ -80,7 +80,8 @@ final class NgxReq {
         req.rawset("set_uri", Fn.of("set_uri", r::setUri));
         req.rawset("get_headers", Fn.of("get_headers", a -> {
             Exchange ex = scope.check(ANY_REQUEST);
-            return headers(ex.requestHeaders(), a.optint(1, DEFAULT_MAX), a.arg(2).toboolean(), r.headersMeta);
+            return headers(ex.requestHeaders(), a.optint(1, DEFAULT_MAX), a.arg(2).toboolean(), r.headersMeta,
+                    scope.strings());
         }));
         req.rawset("set_header", Fn.of("set_header", r::setHeader));
         req.rawset("clear_header", Fn.of("clear_header", a -> r.setHeader(LuaValue.varargsOf(a.arg1(), LuaValue.NIL))));
@@ -218,8 +219,9 @@ final class NgxReq {
     /**
      * A headers table as OpenResty builds it: lower-case names unless raw, a list for a repeated
      * name, at most {@code max} entries (0: no limit) with "truncated" as second result past it.
+     * The strings come from the VM's memo: a header read by an earlier call is not converted again.
      */
-    static Varargs headers(HttpHeaders h, int max, boolean raw, LuaTable meta) {
+    static Varargs headers(HttpHeaders h, int max, boolean raw, LuaTable meta, LuaStrings strings) {
         LuaTable t = new LuaTable(0, Math.min(h.size(), 32));
         int count = 0;
         Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence();
@@ -229,8 +231,8 @@ final class NgxReq {
                 return LuaValue.varargsOf(t, LuaValue.valueOf("truncated"));
             }
             CharSequence n = e.getKey();
-            LuaString key = raw ? LuaBytes.latin1(n) : LuaBytes.lower(LuaBytes.latin1(n));
-            LuaString value = LuaBytes.latin1(e.getValue());
+            LuaString key = raw ? strings.latin1(n) : strings.lowerName(n);
+            LuaString value = strings.latin1(e.getValue());
             LuaValue old = t.rawget(key);
             if (old.isnil()) {
                 t.rawset(key, value);

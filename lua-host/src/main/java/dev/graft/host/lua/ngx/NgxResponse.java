@@ -67,7 +67,8 @@ public final class NgxResponse {
         LuaTable resp = new LuaTable();
         resp.rawset("get_headers", Fn.of("get_headers", a -> {
             Exchange ex = scope.check(ANY_REQUEST);
-            return NgxReq.headers(ex.responseHeaders(), a.optint(1, 100), a.arg(2).toboolean(), r.headersMeta);
+            return NgxReq.headers(ex.responseHeaders(), a.optint(1, 100), a.arg(2).toboolean(), r.headersMeta,
+                    scope.strings());
         }));
         ngx.rawset("resp", resp);
 

@@ -42,6 +42,7 @@ public final class RequestScope {
     }
 
     private final InstructionBudget budget;
+    private final LuaStrings strings = new LuaStrings();
     private Exchange exchange;
     private Phase phase;
     private int phaseBit = INIT;
@@ -127,6 +128,11 @@ public final class RequestScope {
     /** The exchange, for an API that {@link #check}ed that a request phase runs. */
     Exchange ex() {
         return exchange;
+    }
+
+    /** The VM's memo of Lua strings made from request strings. */
+    LuaStrings strings() {
+        return strings;
     }
 
     int phaseBit() {

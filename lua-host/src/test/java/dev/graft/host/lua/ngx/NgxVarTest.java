@@ -156,6 +156,84 @@ class NgxVarTest {
         assertThat(var("request_body")).isEqualTo("hello");
     }
 
+    // Reads remember the Lua string made from the exchange's Java string (by instance) and the
+    // name's resolution (by name): one compiled chunk, called again after each change, must see it.
+
+    private String read(org.luaj.vm2.LuaValue fn, Exchange on) {
+        var r = lua.vm().call(on, Phase.ACCESS, fn, org.luaj.vm2.LuaValue.NONE);
+        assertThat(r).isInstanceOf(dev.graft.host.lua.CallResult.Returned.class);
+        return ((dev.graft.host.lua.CallResult.Returned) r).values().arg1().tojstring();
+    }
+
+    @Test
+    void aRememberedReadSeesEveryChangeOfTheValue() {
+        var fn = lua.vm().globals().load("return tostring(ngx.var.http_user_agent) .. '|' .. tostring(ngx.var.arg_x)"
+                + " .. '|' .. tostring(ngx.var.uri) .. '|' .. tostring(ngx.var.my_var) .. '|' .. ngx.var.host", "read.lua");
+        assertThat(read(fn, ex)).isEqualTo("curl/8|1|/a/b|nil|www.example.test");
+        assertThat(read(fn, ex)).isEqualTo("curl/8|1|/a/b|nil|www.example.test");
+        lua.eval(ex, Phase.ACCESS, "ngx.req.set_header('User-Agent', 'wget/1'); ngx.var.args = 'x=2'; ngx.var.my_var = 'm'");
+        assertThat(read(fn, ex)).isEqualTo("wget/1|2|/a/b|m|www.example.test");
+        // changes made on the Java side of the exchange (a Java stage, the proxy)
+        ex.requestHeaders().set("User-Agent", "java/21");
+        ex.requestHeaders().set("Host", "Other.TEST");
+        ex.uri("/c");
+        ex.variables().put("my_var", "n");
+        assertThat(read(fn, ex)).isEqualTo("java/21|2|/c|n|other.test");
+        ex.requestHeaders().remove("User-Agent");
+        ex.args(null);
+        assertThat(read(fn, ex)).isEqualTo("nil|nil|/c|n|other.test");
+    }
+
+    @Test
+    void eachExchangeReadsItsOwnValuesThroughOneVm() {
+        var fn = lua.vm().globals().load("return ngx.var.http_user_agent .. '|' .. ngx.var.remote_addr"
+                + " .. '|' .. ngx.var.request_id", "read.lua");
+        Exchange other = Exchange.builder().requestId("req-2")
+                .remote(new java.net.InetSocketAddress("10.1.2.3", 5555))
+                .local(new java.net.InetSocketAddress("127.0.0.1", 8080))
+                .requestUri("/").method("GET").uri("/")
+                .headers(new io.netty.handler.codec.http.DefaultHttpHeaders().add("User-Agent", "other/2"))
+                .build();
+        assertThat(read(fn, ex)).isEqualTo("curl/8|127.0.0.1|req-1");
+        assertThat(read(fn, other)).isEqualTo("other/2|10.1.2.3|req-2");
+        assertThat(read(fn, ex)).isEqualTo("curl/8|127.0.0.1|req-1");
+    }
+
+    @Test
+    void theVarTableStaysAPlainTableWithItsMetatable() {
+        assertThat(lua.eval(ex, Phase.ACCESS, """
+                local var = ngx.var
+                local before = rawget(var, 'uri')
+                local mt = getmetatable(var)
+                rawset(var, 'uri', 'raw')
+                local raw = var.uri
+                rawset(var, 'uri', nil)
+                return tostring(before) .. '|' .. type(mt.__index) .. '|' .. raw .. '|' .. var.uri
+                """).arg1().tojstring()).isEqualTo("nil|function|raw|/a/b");
+        assertThat(lua.eval(ex, Phase.ACCESS, """
+                local var = ngx.var
+                local mt = getmetatable(var)
+                setmetatable(var, { __index = function(t, k) return 'replaced ' .. k end })
+                local v = var.uri
+                setmetatable(var, mt)
+                return v .. '|' .. var.uri
+                """).arg1().tojstring()).isEqualTo("replaced uri|/a/b");
+    }
+
+    @Test
+    void getHeadersGivesAFreshTableWithTheCurrentValuesEachCall() {
+        var fn = lua.vm().globals().load("""
+                local h = ngx.req.get_headers()
+                local ua = h['user-agent']
+                h['user-agent'] = 'scribbled'
+                return ua .. '|' .. h.user_agent .. '|' .. tostring(h['x-new'])
+                """, "headers.lua");
+        assertThat(read(fn, ex)).isEqualTo("curl/8|scribbled|nil");
+        assertThat(read(fn, ex)).isEqualTo("curl/8|scribbled|nil");
+        ex.requestHeaders().set("User-Agent", "java/21").add("X-New", "1");
+        assertThat(read(fn, ex)).isEqualTo("java/21|scribbled|1");
+    }
+
     @Test
     void disabledDuringInit() {
         var r = lua.vm().callInit(lua.vm().globals().load("return ngx.var.uri"), org.luaj.vm2.LuaValue.NONE);
