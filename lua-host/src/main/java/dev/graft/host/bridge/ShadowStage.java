@@ -328,14 +328,14 @@ final class ShadowStage {
      * a deep copy of the Lua table). After Java served, its effects are read from the real
      * exchange and the rest happens on the shadow thread: the Lua handler runs on the copy in the
      * config generation's shadow VM ({@link ShadowSide}: the parity check's all-Lua pipeline, whose
-     * {@code ngx.shared} is an overlay loaded from the live dicts, its clock held at the stage's
-     * time, its log records held back); its effects are compared with Java's as in the other
+     * {@code ngx.shared} is an overlay that copies in the live entries the handler touches, its
+     * clock held at the stage's time); its effects are compared with Java's as in the other
      * direction. Its dict writes stay in the overlay and its log records are held back (both are
-     * kept with a stored mismatch, not compared: Java's writes go straight to the live dicts, which
-     * record no writer, and its log lines to the log). The Lua
-     * call's time counts as a Lua call of the module (the latency ratio and the dashboard).
+     * kept with a stored mismatch, not compared: Java's writes go straight to the live dicts,
+     * which record no writer, and its log lines to the log). The Lua call's time counts as a Lua
+     * call of the module (the latency ratio and the dashboard).
      *
-     * <p>Known drift: the overlay is loaded when the shadow runs, after Java served, so a key the
+     * <p>Known drift: live entries are copied when the shadow runs, after Java served, so a key the
      * Java stage wrote is read with Java's write in it (a rate-limit counter is one ahead: one
      * mismatch where the limit is reached). Reading the values from before the stage needs a
      * record of the serving side's writes, which {@link SharedDict} does not keep.

@@ -21,7 +21,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.VarArgFunction;
 
 /**
  * The Lua side of the parity check, kept to run one stage at a time as a shadow (Java serves,
@@ -30,10 +34,16 @@ import org.luaj.vm2.LuaValue;
  * and its held clock. One per config generation, used by one thread at a time (the shadow
  * thread).
  *
- * <p>A run: the clock is set to the stage's instant; the side's dicts (the overlay) are emptied
- * and loaded with the live dicts' entries (values, flags, remaining ttl; lists are not copied),
- * so the Lua handler reads live values; it writes only there, since this VM's
- * {@code ngx.shared} has never held a live dict. The handler's phase function runs on the
+ * <p>A run: the clock is set to the stage's instant and the side's dicts (the overlay) are
+ * emptied. The VM's {@code ngx.shared.NAME} is a stand-in for the overlay dict's handle: each
+ * method call first copies the entry it names from the live dict into the overlay (value,
+ * flags, remaining ttl), once per run; {@code get_keys}, {@code flush_expired} and
+ * {@code free_space} copy every entry first; after {@code flush_all} nothing more is copied.
+ * Then the method runs on the overlay ({@link dev.graft.host.lua.lib.NgxShared}'s own code, so
+ * results and errors are OpenResty's). So the handler reads live values and writes only the
+ * overlay: this VM's {@code ngx.shared} has never held a live dict. A run costs the entries it
+ * touches, not the size of the dicts. List values are not copied (no read leaves a list as it
+ * is); a handle a script kept from load time (before the stand-ins) reads the overlay alone. The handler's phase function runs on the
  * caller's copy of the exchange with the customer's Lua settings (the driver's config table,
  * as the native path's fallbacks do), its log records held back ({@link QuietLogs}). What it
  * wrote to the dicts is read back as effects ({@code shared.<dict>.<key>}).
@@ -45,12 +55,101 @@ public final class ShadowSide implements AutoCloseable {
     private final LuaValue driverConfig;
     private final Optional<QuietLogs> logs;
     private final Map<String, LuaValue> handlers = new HashMap<>();
+    /** This run's live state: the live dicts, and per dict each copied key's live entry (empty: absent). */
+    private SharedDicts live = SharedDicts.empty();
+    private final Map<String, Map<String, Optional<String>>> copied = new HashMap<>();
+    private final java.util.Set<String> flushed = new java.util.HashSet<>();
 
     private ShadowSide(ParitySide side, LuaValue driverConfig, Optional<QuietLogs> logs) {
         this.side = side;
         this.vm = side.pipeline().lua().vm();
         this.driverConfig = driverConfig;
         this.logs = logs;
+        installStandIns();
+    }
+
+    /** Replaces each {@code ngx.shared.NAME} with a stand-in that copies live entries in before each call. */
+    private void installStandIns() {
+        LuaValue real = vm.ngx().get("shared");
+        LuaTable standIns = new LuaTable();
+        for (String dict : side.dicts().names()) {
+            LuaValue handle = real.get(dict);
+            LuaValue methods = handle.getmetatable().get(LuaValue.INDEX);
+            LuaTable standIn = new LuaTable();
+            LuaTable wrapped = new LuaTable();
+            LuaValue k = LuaValue.NIL;
+            while (true) {
+                Varargs n = methods.next(k);
+                k = n.arg1();
+                if (k.isnil()) {
+                    break;
+                }
+                String method = k.tojstring();
+                LuaValue fn = n.arg(2);
+                wrapped.rawset(k, new VarArgFunction() {
+                    @Override
+                    public Varargs invoke(Varargs args) {
+                        if (args.arg1() != standIn) {
+                            return fn.invoke(args); // dict.get(k): the method's own "bad zone" error
+                        }
+                        // not "name": inside a LibFunction that is the function's own (null) name field
+                        copyIn(dict, method, args.arg(2));
+                        return fn.invoke(LuaValue.varargsOf(handle, args.subargs(2)));
+                    }
+                });
+            }
+            LuaTable meta = new LuaTable();
+            meta.rawset(LuaValue.INDEX, wrapped);
+            standIn.setmetatable(meta);
+            standIns.rawset(dict, standIn);
+        }
+        vm.ngx().rawset("shared", standIns);
+    }
+
+    /** Before {@code method} runs on the overlay: the live entries it reads, copied in once. */
+    private void copyIn(String name, String method, LuaValue key) {
+        switch (method) {
+            case "flush_all" -> flushed.add(name);
+            case "get_keys", "flush_expired", "free_space" -> {
+                Optional<SharedDict> from = live.get(name);
+                if (from.isPresent()) {
+                    for (byte[] k : from.get().keys(0)) {
+                        copyKey(name, k);
+                    }
+                }
+            }
+            case "capacity" -> { }
+            default -> {
+                if (key.isstring() || key.isnumber()) {
+                    LuaString s = key.isstring() ? key.strvalue() : key.tostring().checkstring();
+                    if (s.m_length > 0 && s.m_length <= SharedDict.MAX_KEY_LENGTH) {
+                        byte[] b = new byte[s.m_length];
+                        System.arraycopy(s.m_bytes, s.m_offset, b, 0, s.m_length);
+                        copyKey(name, b);
+                    }
+                }
+            }
+        }
+    }
+
+    private void copyKey(String name, byte[] key) {
+        Map<String, Optional<String>> seen = copied.computeIfAbsent(name, n -> new HashMap<>());
+        String k = new String(key, StandardCharsets.ISO_8859_1);
+        if (flushed.contains(name) || seen.containsKey(k)) {
+            return;
+        }
+        Optional<SharedDict> from = live.get(name);
+        Optional<SharedDict> to = side.dicts().get(name);
+        if (from.isPresent() && to.isPresent()
+                && from.get().get(key) instanceof DictResult.Ok<Optional<DictItem>> ok && ok.value().isPresent()) {
+            long ttl = from.get().ttl(key) instanceof DictResult.Ok<Double> t && t.value() > 0
+                    ? Math.max(1, (long) (t.value() * 1000)) : 0;
+            DictItem item = ok.value().get();
+            to.get().store(SharedDict.StoreMode.SET, key, item.value(), ttl, item.flags());
+            seen.put(k, Optional.of(describe(item)));
+        } else {
+            seen.put(k, Optional.empty());
+        }
     }
 
     /** A side ready to run stages, or why it does not build. */
@@ -122,7 +221,10 @@ public final class ShadowSide implements AutoCloseable {
         requireNonNull(live, "live");
         side.clock().set(atMillis);
         vm.ngx().get("update_time").call();
-        Map<String, Map<String, String>> loaded = load(live);
+        side.resetState();
+        this.live = live;
+        copied.clear();
+        flushed.clear();
         LuaValue handler = handlers.computeIfAbsent(module, m -> vm.require(m + ".handler")
                 instanceof CallResult.Returned r ? r.values().arg1() : LuaValue.NIL);
         LuaValue fn = handler.istable() ? handler.get(phase.luaName()) : LuaValue.NIL;
@@ -148,50 +250,31 @@ public final class ShadowSide implements AutoCloseable {
             case CallResult.Failed x -> new Outcome.Failed(x.message());
             case CallResult.BudgetStopped x -> new Outcome.Failed("instruction budget exhausted at " + x.location());
         };
-        return new Run(outcome, writes(loaded), lines, nanos);
+        SortedMap<String, String> writes = writes();
+        this.live = SharedDicts.empty();
+        return new Run(outcome, writes, lines, nanos);
     }
 
-    /** Empties the overlay and copies the live entries in; returns what it loaded, described. */
-    private Map<String, Map<String, String>> load(SharedDicts live) {
-        side.resetState();
-        Map<String, Map<String, String>> loaded = new HashMap<>();
-        for (String name : side.dicts().names()) {
-            SharedDict to = side.dicts().get(name).orElseThrow();
-            Map<String, String> seen = new HashMap<>();
-            loaded.put(name, seen);
-            Optional<SharedDict> from = live.get(name);
-            if (from.isEmpty()) {
-                continue;
-            }
-            for (byte[] key : from.get().keys(0)) {
-                if (from.get().get(key) instanceof DictResult.Ok<Optional<DictItem>> ok && ok.value().isPresent()) {
-                    long ttl = from.get().ttl(key) instanceof DictResult.Ok<Double> t && t.value() > 0
-                            ? Math.max(1, (long) (t.value() * 1000)) : 0;
-                    DictItem item = ok.value().get();
-                    to.store(SharedDict.StoreMode.SET, key, item.value(), ttl, item.flags());
-                    seen.put(new String(key, StandardCharsets.ISO_8859_1), describe(item));
-                }
-            }
-        }
-        return loaded;
-    }
-
-    /** The overlay's entries that differ from what was loaded. */
-    private SortedMap<String, String> writes(Map<String, Map<String, String>> loaded) {
+    /** The overlay's entries that differ from the live ones copied in (a deleted one as absent). */
+    private SortedMap<String, String> writes() {
         SortedMap<String, String> out = new TreeMap<>();
         for (String name : side.dicts().names()) {
             SharedDict d = side.dicts().get(name).orElseThrow();
-            Map<String, String> before = new HashMap<>(loaded.getOrDefault(name, Map.of()));
+            Map<String, Optional<String>> before = new HashMap<>(copied.getOrDefault(name, Map.of()));
             for (byte[] key : d.keys(0)) {
                 String k = new String(key, StandardCharsets.ISO_8859_1);
-                String was = before.remove(k);
+                Optional<String> was = before.remove(k);
                 String now = d.get(key) instanceof DictResult.Ok<Optional<DictItem>> ok && ok.value().isPresent()
                         ? describe(ok.value().get()) : "<list>";
-                if (!now.equals(was)) {
+                if (was == null || was.isEmpty() || !now.equals(was.get())) {
                     out.put("shared." + name + "." + k, now);
                 }
             }
-            before.keySet().forEach(k -> out.put("shared." + name + "." + k, Mismatch.ABSENT));
+            before.forEach((k, was) -> {
+                if (was.isPresent()) {
+                    out.put("shared." + name + "." + k, Mismatch.ABSENT);
+                }
+            });
         }
         return out;
     }

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * window; while it exceeds the module's {@code max_cpu_share} of that window, new shadows are
  * skipped (counted as {@code skipped{reason="cpu"}}). The cost of the copy on the event loop is
  * not in the sum (it is a few header copies). For Lua shadows (Java serving) the sum includes
- * loading the dict overlay and, once per config generation, building the shadow VM
+ * copying live entries into the dict overlay and, once per config generation, building the shadow VM
  * ({@link #luaSide}).
  */
 public final class ShadowLab implements AutoCloseable {

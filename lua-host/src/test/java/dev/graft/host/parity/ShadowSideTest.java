@@ -72,6 +72,56 @@ class ShadowSideTest {
         }
     }
 
+    @Test
+    void theStandInsCopyWhatTheyTouchAndReportEveryWrite(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        java.nio.file.Files.copy(Path.of("../legacy-scripts/pipeline.lua"), dir.resolve("pipeline.lua"));
+        java.nio.file.Files.createDirectories(dir.resolve("dictprobe"));
+        java.nio.file.Files.writeString(dir.resolve("dictprobe/handler.lua"), """
+                local _M = {}
+                function _M.access(conf)
+                    local d = ngx.shared.cache
+                    d:set("copy", "v=" .. tostring(d:get("seen")))
+                    d:delete("gone")
+                    d:incr("n", 1, 0)
+                    ngx.var.keys = tostring(#d:get_keys(0))
+                    local ok, err = pcall(d.get, "seen")
+                    ngx.var.zone_error = tostring(err)
+                    ngx.log(ngx.ERR, "dictprobe ran")
+                end
+                return _M
+                """);
+        ConfigResult r = ConfigLoader.parse("""
+                {"listen": {"host": "127.0.0.1", "port": 18080},
+                 "admin": {"listen": {"host": "127.0.0.1", "port": 18082}, "token": "t"},
+                 "scripts": "%s", "default_upstream": "origin", "pipeline": ["dictprobe"],
+                 "shared_dicts": {"cache": "1m"},
+                 "upstreams": {"origin": {"servers": [{"address": "127.0.0.1:9"}]}},
+                 "customers": {"shop": {"hosts": ["shop.test"], "modules": {"dictprobe": {}}}}}
+                """.formatted(dir), dir, "test");
+        assertThat(r).as(r.toString()).isInstanceOf(ConfigResult.Valid.class);
+        SharedDicts live = SharedDicts.of(Map.of("cache", 1L << 20), Clock.fixed(Instant.ofEpochMilli(AT),
+                ZoneOffset.UTC));
+        SharedDict cache = live.get("cache").orElseThrow();
+        for (String k : java.util.List.of("seen", "gone", "other")) {
+            cache.set(k, new SharedValue.Text(k.substring(0, 1).getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0);
+        }
+        ShadowSide side = ((ShadowSide.Built.Ready) ShadowSide.build(((ConfigResult.Valid) r).config())).side();
+        try {
+            Exchange ex = exchange("r1");
+            ShadowSide.Run run = side.run("dictprobe", "shop", Phase.ACCESS, ex, AT, live);
+            assertThat(run.outcome()).isEqualTo(new ShadowSide.Outcome.Returned());
+            assertThat(run.dictWrites()).containsExactly(Map.entry("shared.cache.copy", "v=s flags=0"),
+                    Map.entry("shared.cache.gone", "<absent>"), Map.entry("shared.cache.n", "1 flags=0"));
+            assertThat(ex.variables()).containsEntry("keys", "4"); // seen, other, copy, n: live keys seen through
+            assertThat(ex.variables().get("zone_error")).contains("bad \"zone\" argument");
+            assertThat(run.logLines()).singleElement().asString().startsWith("ERROR ").endsWith("dictprobe ran");
+            assertThat(cache.keys(0).stream().map(k -> new String(k, java.nio.charset.StandardCharsets.UTF_8)))
+                    .as("the live dict after the shadow").containsExactlyInAnyOrder("seen", "gone", "other");
+        } finally {
+            side.close();
+        }
+    }
+
     private static Exchange exchange(String id) {
         InetSocketAddress client = new InetSocketAddress(InetAddress.getLoopbackAddress(), 52000);
         Exchange ex = Exchange.builder().requestId(id).start(AT, System.nanoTime()).remote(client).local(client)
