@@ -43,10 +43,12 @@ import org.luaj.vm2.lib.VarArgFunction;
  * results and errors are OpenResty's). So the handler reads live values and writes only the
  * overlay: this VM's {@code ngx.shared} has never held a live dict. A run costs the entries it
  * touches, not the size of the dicts. List values are not copied (no read leaves a list as it
- * is); a handle a script kept from load time (before the stand-ins) reads the overlay alone. The handler's phase function runs on the
- * caller's copy of the exchange with the customer's Lua settings (the driver's config table,
- * as the native path's fallbacks do), its log records held back ({@link QuietLogs}). What it
- * wrote to the dicts is read back as effects ({@code shared.<dict>.<key>}).
+ * is); a handle a script kept from load time (before the stand-ins) reads the overlay alone.
+ *
+ * <p>The handler's phase function runs on the caller's copy of the exchange with the
+ * customer's Lua settings (the driver's config table, as the native path's fallbacks do), its
+ * log records held back ({@link QuietLogs}). What it wrote to the dicts is read back as effects
+ * ({@code shared.<dict>.<key>}). Its time includes copying the entries it touched.
  */
 public final class ShadowSide implements AutoCloseable {
 
@@ -214,7 +216,8 @@ public final class ShadowSide implements AutoCloseable {
 
     /**
      * Runs {@code module}'s {@code phase} function for {@code customer} on {@code copy} (which it
-     * changes), at {@code atMillis}, over an overlay loaded from {@code live}.
+     * changes), at {@code atMillis}, over the emptied overlay into which the entries of
+     * {@code live} it touches are copied.
      */
     public Run run(String module, String customer, Phase phase, Exchange copy, long atMillis, SharedDicts live) {
         requireNonNull(copy, "copy");
