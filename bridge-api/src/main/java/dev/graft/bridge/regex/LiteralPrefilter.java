@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * A quick "can this subject match at all?" test run before a regex: clauses of literals, each
@@ -88,6 +89,22 @@ public final class LiteralPrefilter {
         return mayMatch(s, 0);
     }
 
+    /**
+     * {@link #mayMatch(String)} with the subject's sketch: most subjects that hold none of a
+     * clause's literals are rejected by bit tests before any scan.
+     *
+     * @param sketch {@code TextSketch.of(s)}
+     */
+    public boolean mayMatch(String s, TextSketch sketch) {
+        int n = s.length();
+        for (Clause c : scanners) {
+            if (n < c.minLength || !c.mayBeIn(sketch)) {
+                return false;
+            }
+        }
+        return mayMatch(s, 0);
+    }
+
     /** {@link #mayMatch(CharSequence, int)} on a String. */
     public boolean mayMatch(String s, int from) {
         for (Clause c : scanners) {
@@ -156,6 +173,11 @@ public final class LiteralPrefilter {
         private final int minLength;
         /** The one literal when the clause is a single case-sensitive literal (String.indexOf). */
         private final String single;
+        /** Per literal, the TextSketch bits its presence sets: its pairs, or its char. */
+        private final int[][] probes;
+        /** The first probe of every literal, as sketch words, and the words that are not zero. */
+        private final long[] firstBits;
+        private final int[] firstWords;
 
         Clause(List<Literal> literals) {
             int n = literals.size();
@@ -189,6 +211,71 @@ public final class LiteralPrefilter {
             startingWide = wide.isEmpty() ? null : wide.stream().mapToInt(Integer::intValue).toArray();
             minLength = min;
             single = n == 1 && !caseless[0] ? literals.get(0).text() : null;
+            probes = new int[n][];
+            long[] first = new long[TextSketch.WORDS];
+            for (int k = 0; k < n; k++) {
+                probes[k] = probes(asciiLower(literals.get(k).text()));
+                first[probes[k][0] >>> 6] |= 1L << probes[k][0];
+            }
+            firstWords = IntStream.range(0, first.length).filter(w -> first[w] != 0).toArray();
+            firstBits = first;
+        }
+
+        /**
+         * The sketch bits of a (lower-cased) literal: its char, or its pairs with the one least
+         * likely in ordinary text first, so that most literals are ruled out by one test.
+         */
+        private static int[] probes(String t) {
+            if (t.length() == 1) {
+                return new int[] {TextSketch.charBit(t.charAt(0))};
+            }
+            int best = 1;
+            for (int j = 2; j < t.length(); j++) {
+                if (commonness(t.charAt(j - 1)) + commonness(t.charAt(j))
+                        < commonness(t.charAt(best - 1)) + commonness(t.charAt(best))) {
+                    best = j;
+                }
+            }
+            final int b = best;
+            return IntStream.concat(IntStream.of(b), IntStream.range(1, t.length()).filter(j -> j != b))
+                    .map(j -> TextSketch.pairBit(t.charAt(j - 1), t.charAt(j))).distinct().toArray();
+        }
+
+        /** How common a lower-case char is in requests: letters by English frequency, then digits, separators. */
+        private static int commonness(char c) {
+            int letter = "zqjxkvbpygfwmucldrhsnioate".indexOf(c);
+            if (letter >= 0) {
+                return letter;
+            }
+            if (c >= '0' && c <= '9') {
+                return 20;
+            }
+            return " /.-=&;:,_".indexOf(c) >= 0 ? 18 : 0;
+        }
+
+        /** False when the sketched subject holds none of the literals. */
+        boolean mayBeIn(TextSketch sketch) {
+            // one test per word for the whole clause: is the likeliest-absent bit of any literal there?
+            boolean any = false;
+            for (int w : firstWords) {
+                if ((firstBits[w] & sketch.word(w)) != 0) {
+                    any = true;
+                    break;
+                }
+            }
+            if (!any) {
+                return false;
+            }
+            literals:
+            for (int[] p : probes) {
+                for (int bit : p) {
+                    if (!sketch.has(bit)) {
+                        continue literals;
+                    }
+                }
+                return true;
+            }
+            return false;
         }
 
         private static void add(List<List<Integer>> byFirst, int c, int k) {

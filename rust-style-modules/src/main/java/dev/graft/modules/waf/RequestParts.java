@@ -139,11 +139,14 @@ final class RequestParts {
         };
     }
 
-    /** Lines of request headers: ngx.req.get_headers(100) sees only the first 100. */
-    static int headerLines(HeaderFields fields) {
+    /**
+     * Lines of request headers (ngx.req.get_headers(100) sees only the first 100), counted on
+     * the headers this request's rules will read, so the header fields are walked once.
+     */
+    int headerLines() {
         int n = 0;
-        for (String name : fields.names()) {
-            n += fields.all(name).size();
+        for (List<String> v : headers().values()) {
+            n += v.size();
         }
         return n;
     }

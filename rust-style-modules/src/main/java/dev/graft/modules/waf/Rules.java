@@ -23,11 +23,17 @@ final class Rules {
     private Rules() {}
 
     static Verdict match(List<WafRule> rules, RequestParts request) {
+        return match(RulePlan.of(rules), request);
+    }
+
+    static Verdict match(RulePlan plan, RequestParts request) {
         List<Long> matches = new ArrayList<>();
         long score = 0;
-        ValueMemo memo = new ValueMemo();
-        for (WafRule rule : rules) {
-            if (matches(rule, request, memo)) {
+        ValueMemo memo = new ValueMemo(request, plan.targets());
+        List<WafRule> rules = plan.rules();
+        for (int r = 0, n = rules.size(); r < n; r++) {
+            WafRule rule = rules.get(r);
+            if (matches(plan, r, rule, request, memo)) {
                 matches.add(rule.id());
                 score += rule.score();
             }
@@ -35,16 +41,14 @@ final class Rules {
         return new Verdict(matches, score);
     }
 
-    static boolean matches(WafRule rule, RequestParts request) {
-        return matches(rule, request, new ValueMemo());
-    }
-
-    private static boolean matches(WafRule rule, RequestParts request, ValueMemo memo) {
+    private static boolean matches(RulePlan plan, int r, WafRule rule, RequestParts request, ValueMemo memo) {
         if (rule.methods().isPresent() && !rule.methods().get().contains(request.method())) {
             return false;
         }
-        for (Target target : rule.targets()) {
-            List<String> values = request.values(target);
+        List<Target> targets = rule.targets();
+        for (int t = 0, nt = targets.size(); t < nt; t++) {
+            int slot = plan.slot(r, t);
+            List<String> values = memo.values(slot);
             if (rule.operator() == WafRule.Operator.ABSENT) {
                 if (values.isEmpty()) {
                     return true;
@@ -52,7 +56,7 @@ final class Rules {
                 continue;
             }
             for (int i = 0, n = values.size(); i < n; i++) {
-                if (valueMatches(rule, values.get(i), memo)) {
+                if (valueMatches(rule, slot, i, values.get(i), memo)) {
                     return true;
                 }
             }
@@ -60,20 +64,32 @@ final class Rules {
         return false;
     }
 
-    static boolean valueMatches(WafRule rule, String value) {
-        return valueMatches(rule, value, new ValueMemo());
-    }
-
-    private static boolean valueMatches(WafRule rule, String value, ValueMemo memo) {
-        String v = memo.transformed(value, rule.transforms());
+    /** Value {@code i} of the target in {@code slot} against the rule. */
+    private static boolean valueMatches(WafRule rule, int slot, int i, String value, ValueMemo memo) {
         return switch (rule.operator()) {
-            case RX -> find(rule.regex().orElseThrow(), v, memo);
-            case NOT_RX -> !find(rule.regex().orElseThrow(), v, memo);
+            case RX -> find(rule.regex().orElseThrow(), rule.transforms(), slot, i, value, memo);
+            case NOT_RX -> !find(rule.regex().orElseThrow(), rule.transforms(), slot, i, value, memo);
             // decimal digits only: tonumber would also take "0x10" or " 5"
-            case GT -> allDigits(v) && Double.parseDouble(v) > rule.limit();
-            case LEN_GT -> v.length() > rule.limit();
+            case GT -> {
+                String v = memo.transformed(value, rule.transforms());
+                yield allDigits(v) && Double.parseDouble(v) > rule.limit();
+            }
+            case LEN_GT -> memo.transformed(value, rule.transforms()).length() > rule.limit();
             case ABSENT -> false;
         };
+    }
+
+    private static boolean find(WafRule.Regex regex, List<WafRule.Transform> transforms, int slot, int i, String value,
+            ValueMemo memo) {
+        if (transforms.isEmpty() && !regex.utf8()) {
+            // the common case: the value as it is, with the sketch kept for its slot
+            Optional<LiteralPrefilter> prefilter = regex.prefilter();
+            if (prefilter.isPresent() && !prefilter.get().mayMatch(value, memo.sketch(slot, i))) {
+                return false;
+            }
+            return run(regex, value);
+        }
+        return find(regex, memo.transformed(value, transforms), memo);
     }
 
     /**
@@ -96,10 +112,14 @@ final class Rules {
             subject = decoded.get();
         }
         Optional<LiteralPrefilter> prefilter = regex.prefilter();
-        if (prefilter.isPresent() && !prefilter.get().mayMatch(subject)) {
+        if (prefilter.isPresent() && !prefilter.get().mayMatch(subject, memo.sketch(subject))) {
             return false;
         }
-        // as Graft's ngx.re runs it: a read budget, and deep recursion reported as an error
+        return run(regex, subject);
+    }
+
+    /** The matcher, as Graft's ngx.re runs it: a read budget, and deep recursion reported as an error. */
+    private static boolean run(WafRule.Regex regex, String subject) {
         Matcher m = regex.pattern().matcher(new MatchBudget(subject, MatchBudget.MATCH_LIMIT));
         m.useTransparentBounds(true);
         m.useAnchoringBounds(false);

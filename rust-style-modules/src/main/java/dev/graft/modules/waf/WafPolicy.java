@@ -39,6 +39,7 @@ public final class WafPolicy {
     private final int argsLimit;
     private final boolean upstreamHeaders;
     private final List<WafRule> rules;
+    private final RulePlan plan;
     private final List<String> problems;
     private final AtomicBoolean problemsLogged = new AtomicBoolean();
 
@@ -50,6 +51,7 @@ public final class WafPolicy {
         this.argsLimit = argsLimit;
         this.upstreamHeaders = upstreamHeaders;
         this.rules = List.copyOf(rules);
+        this.plan = RulePlan.of(this.rules);
         this.problems = List.copyOf(problems);
     }
 
@@ -153,6 +155,11 @@ public final class WafPolicy {
     /** The active rules, in the order they are checked. */
     List<WafRule> rules() {
         return rules;
+    }
+
+    /** The active rules with their targets numbered, for matching. */
+    RulePlan plan() {
+        return plan;
     }
 
     /** The active rule ids, in order. */

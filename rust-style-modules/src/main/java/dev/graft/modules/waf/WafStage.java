@@ -65,12 +65,13 @@ public final class WafStage implements StageModule<WafConfig> {
             }
             return Outcome.proceed();
         }
-        if (RequestParts.headerLines(requestHeaders) > MAX_HEADERS) {
+        RequestParts parts = new RequestParts(exchange.request(), p);
+        if (parts.headerLines() > MAX_HEADERS) {
             // which headers Lua sees depends on the order of the lines: let Lua decide
             return Outcome.fallback("over 100 request headers");
         }
 
-        Rules.Verdict v = Rules.match(p.rules(), new RequestParts(exchange.request(), p));
+        Rules.Verdict v = Rules.match(p.plan(), parts);
         exchange.put(CtxKeys.WAF_MATCHES, v.matches());
         exchange.put(CtxKeys.WAF_SCORE, v.score());
 
