@@ -32,6 +32,10 @@ import java.util.Optional;
  * <p>Expired entries stay until they are overwritten, evicted or flushed, so
  * {@link #getStale} can still return them and {@link #ttl} reports them with a negative
  * time to live, as in nginx.
+ *
+ * <p>Journal: while a {@link DictJournal} is armed for a thread (a sampled shadow's serving
+ * stage), that thread's key operations record the key's image before its first touch and
+ * after each write. With none armed, an operation reads one plain field under the lock.
  */
 public final class SharedDict {
 
@@ -73,6 +77,8 @@ public final class SharedDict {
     // access order = LRU order: the eldest entry is the least recently used
     private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
     private long used;
+    /** The armed journals (null: none, the common case); read and changed under the lock. */
+    private DictJournal[] journals;
 
     public SharedDict(String name, long capacityBytes, InstantSource clock) {
         this.name = requireNonNull(name, "name");
@@ -118,7 +124,11 @@ public final class SharedDict {
     private DictResult<Optional<DictItem>> read(byte[] key, boolean stale) {
         long now = clock.millis();
         synchronized (lock) {
-            Entry e = entries.get(new Key(key));
+            Key k = new Key(key);
+            Entry e = entries.get(k);
+            if (journals != null) {
+                touch(k, e, now);
+            }
             if (e == null) {
                 return new DictResult.Ok<>(Optional.empty(), false);
             }
@@ -140,7 +150,11 @@ public final class SharedDict {
     public DictResult<Double> ttl(byte[] key) {
         long now = clock.millis();
         synchronized (lock) {
-            Entry e = entries.get(new Key(key));
+            Key k = new Key(key);
+            Entry e = entries.get(k);
+            if (journals != null) {
+                touch(k, e, now);
+            }
             if (e == null) {
                 return new DictResult.Failed<>(DictError.NOT_FOUND, false);
             }
@@ -180,6 +194,7 @@ public final class SharedDict {
         Key k = new Key(key);
         synchronized (lock) {
             Entry old = entries.get(k);
+            DictJournal j = journals == null ? null : touch(k, old, now);
             boolean live = old != null && !old.expired(now);
             if (mode.mustBeAbsent && live) {
                 return new DictResult.Failed<>(DictError.EXISTS, false);
@@ -188,7 +203,11 @@ public final class SharedDict {
                 return new DictResult.Failed<>(DictError.NOT_FOUND, false);
             }
             Entry fresh = new Entry(value, null, flags, expiry(now, ttlMillis), key.length + value.size() + ENTRY_OVERHEAD);
-            return place(k, old, fresh, mode.safe, now).map(true);
+            DictResult<Boolean> r = place(k, old, fresh, mode.safe, now).map(true);
+            if (j != null) {
+                written(j, k, now);
+            }
+            return r;
         }
     }
 
@@ -199,9 +218,14 @@ public final class SharedDict {
     /** Removes {@code key}; true whether or not it was there, like {@code dict:delete}. */
     public boolean delete(byte[] key) {
         synchronized (lock) {
-            Entry e = entries.remove(new Key(key));
+            Key k = new Key(key);
+            DictJournal j = journals == null ? null : touch(k, entries.get(k), clock.millis());
+            Entry e = entries.remove(k);
             if (e != null) {
                 used -= e.size;
+            }
+            if (j != null) {
+                written(j, k, 0);
             }
             return true;
         }
@@ -218,22 +242,32 @@ public final class SharedDict {
         Key k = new Key(key);
         synchronized (lock) {
             Entry e = entries.get(k);
-            if (e != null && !e.expired(now)) {
-                if (!(e.value instanceof SharedValue.Num n)) {
-                    return new DictResult.Failed<>(DictError.NOT_A_NUMBER, false);
-                }
-                double sum = n.value() + delta;
-                e.value = new SharedValue.Num(sum);
-                return new DictResult.Ok<>(sum, false);
+            DictJournal j = journals == null ? null : touch(k, e, now);
+            DictResult<Double> r = incrLocked(k, e, delta, init, initTtlMillis, now);
+            if (j != null) {
+                written(j, k, now);
             }
-            if (init.isEmpty()) {
-                return new DictResult.Failed<>(DictError.NOT_FOUND, false);
-            }
-            double sum = init.get() + delta;
-            Entry fresh = new Entry(new SharedValue.Num(sum), null, 0, expiry(now, initTtlMillis),
-                    key.length + Double.BYTES + ENTRY_OVERHEAD);
-            return place(k, e, fresh, false, now).map(sum);
+            return r;
         }
+    }
+
+    private DictResult<Double> incrLocked(Key k, Entry e, double delta, Optional<Double> init, long initTtlMillis,
+            long now) {
+        if (e != null && !e.expired(now)) {
+            if (!(e.value instanceof SharedValue.Num n)) {
+                return new DictResult.Failed<>(DictError.NOT_A_NUMBER, false);
+            }
+            double sum = n.value() + delta;
+            e.value = new SharedValue.Num(sum);
+            return new DictResult.Ok<>(sum, false);
+        }
+        if (init.isEmpty()) {
+            return new DictResult.Failed<>(DictError.NOT_FOUND, false);
+        }
+        double sum = init.get() + delta;
+        Entry fresh = new Entry(new SharedValue.Num(sum), null, 0, expiry(now, initTtlMillis),
+                k.bytes.length + Double.BYTES + ENTRY_OVERHEAD);
+        return place(k, e, fresh, false, now).map(sum);
     }
 
     /** Pushes onto the head ({@code left}) or tail of the list under key; returns its new length. */
@@ -246,32 +280,41 @@ public final class SharedDict {
         Key k = new Key(key);
         synchronized (lock) {
             Entry e = entries.get(k);
-            int add = value.size() + LIST_NODE_OVERHEAD;
-            if (e != null && !e.expired(now)) {
-                if (e.list == null) {
-                    return new DictResult.Failed<>(DictError.NOT_A_LIST, false);
-                }
-                boolean forcible = false;
-                if (used + add > capacity) {
-                    forcible = evict(add, k, now, false);
-                    if (used + add > capacity) {
-                        return new DictResult.Failed<>(DictError.NO_MEMORY, forcible);
-                    }
-                }
-                if (left) {
-                    e.list.addFirst(value);
-                } else {
-                    e.list.addLast(value);
-                }
-                e.size += add;
-                used += add;
-                return new DictResult.Ok<>(e.list.size(), forcible);
+            DictJournal j = journals == null ? null : touch(k, e, now);
+            DictResult<Integer> r = pushLocked(k, e, value, left, now);
+            if (j != null) {
+                written(j, k, now);
             }
-            ArrayDeque<SharedValue> list = new ArrayDeque<>();
-            list.add(value);
-            Entry fresh = new Entry(null, list, 0, 0, key.length + ENTRY_OVERHEAD + add);
-            return place(k, e, fresh, false, now).map(1);
+            return r;
         }
+    }
+
+    private DictResult<Integer> pushLocked(Key k, Entry e, SharedValue value, boolean left, long now) {
+        int add = value.size() + LIST_NODE_OVERHEAD;
+        if (e != null && !e.expired(now)) {
+            if (e.list == null) {
+                return new DictResult.Failed<>(DictError.NOT_A_LIST, false);
+            }
+            boolean forcible = false;
+            if (used + add > capacity) {
+                forcible = evict(add, k, now, false);
+                if (used + add > capacity) {
+                    return new DictResult.Failed<>(DictError.NO_MEMORY, forcible);
+                }
+            }
+            if (left) {
+                e.list.addFirst(value);
+            } else {
+                e.list.addLast(value);
+            }
+            e.size += add;
+            used += add;
+            return new DictResult.Ok<>(e.list.size(), forcible);
+        }
+        ArrayDeque<SharedValue> list = new ArrayDeque<>();
+        list.add(value);
+        Entry fresh = new Entry(null, list, 0, 0, k.bytes.length + ENTRY_OVERHEAD + add);
+        return place(k, e, fresh, false, now).map(1);
     }
 
     /** Pops from the head ({@code left}) or tail; empty when the key is absent. */
@@ -280,29 +323,42 @@ public final class SharedDict {
         Key k = new Key(key);
         synchronized (lock) {
             Entry e = entries.get(k);
-            if (e == null || e.expired(now)) {
-                return new DictResult.Ok<>(Optional.empty(), false);
+            DictJournal j = journals == null ? null : touch(k, e, now);
+            DictResult<Optional<SharedValue>> r = popLocked(k, e, left, now);
+            if (j != null) {
+                written(j, k, now);
             }
-            if (e.list == null) {
-                return new DictResult.Failed<>(DictError.NOT_A_LIST, false);
-            }
-            SharedValue v = left ? e.list.pollFirst() : e.list.pollLast();
-            int freed = v.size() + LIST_NODE_OVERHEAD;
-            e.size -= freed;
-            used -= freed;
-            if (e.list.isEmpty()) {
-                entries.remove(k);
-                used -= e.size;
-            }
-            return new DictResult.Ok<>(Optional.of(v), false);
+            return r;
         }
+    }
+
+    private DictResult<Optional<SharedValue>> popLocked(Key k, Entry e, boolean left, long now) {
+        if (e == null || e.expired(now)) {
+            return new DictResult.Ok<>(Optional.empty(), false);
+        }
+        if (e.list == null) {
+            return new DictResult.Failed<>(DictError.NOT_A_LIST, false);
+        }
+        SharedValue v = left ? e.list.pollFirst() : e.list.pollLast();
+        int freed = v.size() + LIST_NODE_OVERHEAD;
+        e.size -= freed;
+        used -= freed;
+        if (e.list.isEmpty()) {
+            entries.remove(k);
+            used -= e.size;
+        }
+        return new DictResult.Ok<>(Optional.of(v), false);
     }
 
     /** Length of the list under key; 0 when absent. */
     public DictResult<Integer> llen(byte[] key) {
         long now = clock.millis();
         synchronized (lock) {
-            Entry e = entries.get(new Key(key));
+            Key k = new Key(key);
+            Entry e = entries.get(k);
+            if (journals != null) {
+                touch(k, e, now);
+            }
             if (e == null || e.expired(now)) {
                 return new DictResult.Ok<>(0, false);
             }
@@ -318,11 +374,16 @@ public final class SharedDict {
         checkTtl(ttlMillis);
         long now = clock.millis();
         synchronized (lock) {
-            Entry e = entries.get(new Key(key));
+            Key k = new Key(key);
+            Entry e = entries.get(k);
+            DictJournal j = journals == null ? null : touch(k, e, now);
             if (e == null || e.expired(now)) {
                 return new DictResult.Failed<>(DictError.NOT_FOUND, false);
             }
             e.expiresAt = expiry(now, ttlMillis);
+            if (j != null) {
+                written(j, k, now);
+            }
             return new DictResult.Ok<>(true, false);
         }
     }
@@ -330,6 +391,16 @@ public final class SharedDict {
     /** Removes every entry (measured on OpenResty: afterwards even get_stale finds nothing). */
     public void flushAll() {
         synchronized (lock) {
+            DictJournal j = journals == null ? null : journal();
+            if (j != null) {
+                long now = clock.millis();
+                for (Map.Entry<Key, Entry> me : entries.entrySet()) {
+                    if (j.needsBefore(name, me.getKey())) {
+                        j.before(name, me.getKey(), image(me.getValue(), now));
+                    }
+                    j.after(name, me.getKey(), DictImage.ABSENT);
+                }
+            }
             entries.clear();
             used = 0;
         }
@@ -373,6 +444,120 @@ public final class SharedDict {
 
     public DictResult<Boolean> expire(String key, long ttlMillis) {
         return expire(utf8(key), ttlMillis);
+    }
+
+    // ---------------------------------------------------------------- images and the journal
+
+    /**
+     * The live entry of {@code key} as an image ({@link DictImage.Absent} when absent or
+     * expired). Not recorded by a journal: it is how a shadow's dicts are set up and read.
+     */
+    public DictImage image(byte[] key) {
+        long now = clock.millis();
+        synchronized (lock) {
+            return image(entries.get(new Key(key)), now);
+        }
+    }
+
+    /**
+     * Makes {@code key} hold exactly {@code image} (value, flags, list items and the absolute
+     * expiry; {@link DictImage.Absent} deletes), evicting as a set would. Not recorded by a
+     * journal: it sets up a shadow's dicts. Returns false when the entry does not fit.
+     */
+    public boolean install(byte[] key, DictImage image) {
+        requireNonNull(image, "image");
+        Key k = new Key(key.clone());
+        long now = clock.millis();
+        synchronized (lock) {
+            Entry old = entries.get(k);
+            Entry fresh = switch (image) {
+                case DictImage.Absent a -> null;
+                case DictImage.Value v -> new Entry(v.value(), null, v.flags(), v.expiresAtMillis(),
+                        k.bytes.length + v.value().size() + ENTRY_OVERHEAD);
+                case DictImage.ListOf l -> {
+                    ArrayDeque<SharedValue> list = new ArrayDeque<>(l.items());
+                    long size = k.bytes.length + ENTRY_OVERHEAD;
+                    for (SharedValue item : list) {
+                        size += item.size() + LIST_NODE_OVERHEAD;
+                    }
+                    yield list.isEmpty() ? null : new Entry(null, list, 0, l.expiresAtMillis(), size);
+                }
+            };
+            if (fresh == null) {
+                if (old != null) {
+                    entries.remove(k);
+                    used -= old.size;
+                }
+                return true;
+            }
+            return place(k, old, fresh, false, now).ok();
+        }
+    }
+
+    /** Arms {@code j} for its thread, replacing a journal that thread left armed. */
+    void arm(DictJournal j) {
+        synchronized (lock) {
+            List<DictJournal> js = new ArrayList<>(journals == null ? 1 : journals.length + 1);
+            if (journals != null) {
+                for (DictJournal o : journals) {
+                    if (o.owner != j.owner) {
+                        js.add(o);
+                    }
+                }
+            }
+            js.add(j);
+            journals = js.toArray(new DictJournal[0]);
+        }
+    }
+
+    void disarm(DictJournal j) {
+        synchronized (lock) {
+            if (journals == null) {
+                return;
+            }
+            List<DictJournal> js = new ArrayList<>(journals.length);
+            for (DictJournal o : journals) {
+                if (o != j) {
+                    js.add(o);
+                }
+            }
+            journals = js.isEmpty() ? null : js.toArray(new DictJournal[0]);
+        }
+    }
+
+    /** The calling thread's armed journal, or null. Lock held, journals armed. */
+    private DictJournal journal() {
+        Thread t = Thread.currentThread();
+        for (DictJournal j : journals) {
+            if (j.owner == t) {
+                return j;
+            }
+        }
+        return null;
+    }
+
+    /** Records {@code k}'s image before the calling thread's first touch; its journal, or null. Lock held. */
+    private DictJournal touch(Key k, Entry e, long now) {
+        DictJournal j = journal();
+        if (j != null && j.needsBefore(name, k)) {
+            j.before(name, k, image(e, now));
+        }
+        return j;
+    }
+
+    /** Records {@code k}'s image after a write by the journal's thread. Lock held. */
+    private void written(DictJournal j, Key k, long now) {
+        j.after(name, k, image(entries.get(k), now));
+    }
+
+    private static DictImage image(Entry e, long now) {
+        if (e == null || e.expired(now)) {
+            return DictImage.ABSENT;
+        }
+        if (e.list != null) {
+            return new DictImage.ListOf(List.copyOf(e.list), e.expiresAt);
+        }
+        return new DictImage.Value(e.value, e.flags, e.expiresAt);
     }
 
     // ---------------------------------------------------------------- internals
@@ -445,13 +630,18 @@ public final class SharedDict {
     }
 
     /** A byte-string key with content equality. */
-    private static final class Key {
+    static final class Key {
         final byte[] bytes;
         final int hash;
 
         Key(byte[] bytes) {
             this.bytes = requireNonNull(bytes, "key");
             this.hash = Arrays.hashCode(bytes);
+        }
+
+        /** A key on its own copy of the bytes (the caller's array may change). */
+        Key copy() {
+            return new Key(bytes.clone());
         }
 
         @Override
