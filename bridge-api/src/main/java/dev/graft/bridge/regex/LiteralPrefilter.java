@@ -175,9 +175,9 @@ public final class LiteralPrefilter {
         private final String single;
         /** Per literal, the TextSketch bits its presence sets: its pairs, or its char. */
         private final int[][] probes;
-        /** The first probe of every literal, as sketch words, and the words that are not zero. */
-        private final long[] firstBits;
+        /** The first probe of every literal as sketch words: the words that are not zero, and their bits. */
         private final int[] firstWords;
+        private final long[] firstMasks;
 
         Clause(List<Literal> literals) {
             int n = literals.size();
@@ -218,7 +218,7 @@ public final class LiteralPrefilter {
                 first[probes[k][0] >>> 6] |= 1L << probes[k][0];
             }
             firstWords = IntStream.range(0, first.length).filter(w -> first[w] != 0).toArray();
-            firstBits = first;
+            firstMasks = IntStream.of(firstWords).mapToLong(w -> first[w]).toArray();
         }
 
         /**
@@ -255,27 +255,30 @@ public final class LiteralPrefilter {
 
         /** False when the sketched subject holds none of the literals. */
         boolean mayBeIn(TextSketch sketch) {
-            // one test per word for the whole clause: is the likeliest-absent bit of any literal there?
-            boolean any = false;
-            for (int w : firstWords) {
-                if ((firstBits[w] & sketch.word(w)) != 0) {
-                    any = true;
-                    break;
-                }
-            }
-            if (!any) {
-                return false;
-            }
-            literals:
-            for (int[] p : probes) {
-                for (int bit : p) {
-                    if (!sketch.has(bit)) {
-                        continue literals;
+            // word by word, the literals whose likeliest-absent bit is there: usually none
+            for (int j = 0; j < firstWords.length; j++) {
+                int w = firstWords[j];
+                long hits = firstMasks[j] & sketch.word(w);
+                while (hits != 0) {
+                    int bit = (w << 6) + Long.numberOfTrailingZeros(hits);
+                    hits &= hits - 1;
+                    for (int k = 0; k < probes.length; k++) {
+                        if (probes[k][0] == bit && allIn(probes[k], sketch)) {
+                            return true;
+                        }
                     }
                 }
-                return true;
             }
             return false;
+        }
+
+        private static boolean allIn(int[] p, TextSketch sketch) {
+            for (int i = 1; i < p.length; i++) {
+                if (!sketch.has(p[i])) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private static void add(List<List<Integer>> byFirst, int c, int k) {

@@ -48,15 +48,15 @@ final class Rules {
         List<Target> targets = rule.targets();
         for (int t = 0, nt = targets.size(); t < nt; t++) {
             int slot = plan.slot(r, t);
-            List<String> values = memo.values(slot);
+            String[] values = memo.values(slot);
             if (rule.operator() == WafRule.Operator.ABSENT) {
-                if (values.isEmpty()) {
+                if (values.length == 0) {
                     return true;
                 }
                 continue;
             }
-            for (int i = 0, n = values.size(); i < n; i++) {
-                if (valueMatches(rule, slot, i, values.get(i), memo)) {
+            for (int i = 0; i < values.length; i++) {
+                if (valueMatches(rule, slot, i, values[i], memo)) {
                     return true;
                 }
             }

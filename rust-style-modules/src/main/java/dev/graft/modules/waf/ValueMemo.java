@@ -24,7 +24,7 @@ final class ValueMemo {
 
     private final RequestParts request;
     private final List<Target> targets;
-    private final List<?>[] values;
+    private final String[][] values;
     private final TextSketch[][] sketches;
     private Map<Chain, String> transformed;
     private Map<String, Optional<String>> decoded;
@@ -34,7 +34,7 @@ final class ValueMemo {
     ValueMemo(RequestParts request, List<Target> targets) {
         this.request = request;
         this.targets = targets;
-        this.values = new List<?>[targets.size()];
+        this.values = new String[targets.size()][];
         this.sketches = new TextSketch[targets.size()][];
     }
 
@@ -43,27 +43,29 @@ final class ValueMemo {
         this(null, List.of());
     }
 
-    /** The values of the target in {@code slot}, fetched once. */
-    @SuppressWarnings("unchecked")
-    List<String> values(int slot) {
-        List<?> v = values[slot];
+    /**
+     * The values of the target in {@code slot}, fetched once, as an array: the rules' inner
+     * loop then reads them without the interface calls of the several List classes parts use.
+     */
+    String[] values(int slot) {
+        String[] v = values[slot];
         if (v == null) {
-            v = request.values(targets.get(slot));
+            v = request.values(targets.get(slot)).toArray(String[]::new);
             values[slot] = v;
         }
-        return (List<String>) v;
+        return v;
     }
 
     /** The sketch of value {@code i} of the target in {@code slot}. */
     TextSketch sketch(int slot, int i) {
         TextSketch[] s = sketches[slot];
         if (s == null) {
-            s = new TextSketch[values(slot).size()];
+            s = new TextSketch[values(slot).length];
             sketches[slot] = s;
         }
         TextSketch t = s[i];
         if (t == null) {
-            t = TextSketch.of(values(slot).get(i));
+            t = TextSketch.of(values(slot)[i]);
             s[i] = t;
         }
         return t;
