@@ -226,7 +226,7 @@ final class BridgeExchange implements StageExchange {
                 if (i >= 0 && cachedLua[i] == v) {
                     yield (Optional<T>) cachedJava[i]; // the table still holds what we converted
                 }
-                Optional<T> value = CtxValues.fromLua(key.type(), v);
+                Optional<T> value = CtxValues.fromLua(key.type(), v, names);
                 if (value.isEmpty()) {
                     services.metrics().ctxConversionFailure(key.name());
                 } else if (v.type() != LuaValue.TTABLE && CtxValues.cacheable(key.type(), value.get())) {
@@ -245,7 +245,7 @@ final class BridgeExchange implements StageExchange {
         requireNonNull(value, "value");
         switch (ex.luaCtx()) {
             case LuaTable t -> {
-                LuaValue v = CtxValues.toLua(key.type(), value);
+                LuaValue v = CtxValues.toLua(key.type(), value, names);
                 t.rawset(names.of(key), v);
                 int i = cachedIndex(key);
                 if (CtxValues.cacheable(key.type(), value)) {

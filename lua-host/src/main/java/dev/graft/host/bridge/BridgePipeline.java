@@ -69,7 +69,9 @@ public final class BridgePipeline implements RequestPipeline {
                 ex.variables().put(NATIVE, "");
                 metrics.nativeRequest();
                 Verdict v = nativePipeline.onRequest(ex, customer);
-                customer.ifPresent(c -> ex.variables().putIfAbsent(CUSTOMER_VARIABLE, c));
+                if (customer.isPresent()) {
+                    ex.variables().putIfAbsent(CUSTOMER_VARIABLE, customer.get());
+                }
                 return v;
             }
         }

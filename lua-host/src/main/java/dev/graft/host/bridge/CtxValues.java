@@ -27,6 +27,12 @@ final class CtxValues {
     /** {@code v} read as {@code type}; empty when nil or of another shape. */
     @SuppressWarnings("unchecked")
     static <T> Optional<T> fromLua(CtxType<T> type, LuaValue v) {
+        return fromLua(type, v, null);
+    }
+
+    /** As {@link #fromLua(CtxType, LuaValue)}, with field names decoded through the loop's {@code names} (may be null). */
+    @SuppressWarnings("unchecked")
+    static <T> Optional<T> fromLua(CtxType<T> type, LuaValue v, CtxNames names) {
         if (v.isnil()) {
             return Optional.empty();
         }
@@ -38,13 +44,18 @@ final class CtxValues {
             case CtxType.Bool b -> v.type() == LuaValue.TBOOLEAN ? v.toboolean() : null;
             case CtxType.TextList l -> textList(v);
             case CtxType.IntList l -> intList(v);
-            case CtxType.Fields f -> fields(v);
+            case CtxType.Fields f -> fields(v, names);
         };
         return Optional.ofNullable((T) out);
     }
 
     /** {@code value} as Lua sees it under {@code type}. */
     static <T> LuaValue toLua(CtxType<T> type, T value) {
+        return toLua(type, value, null);
+    }
+
+    /** As {@link #toLua(CtxType, Object)}, with field names encoded through the loop's {@code names} (may be null). */
+    static <T> LuaValue toLua(CtxType<T> type, T value, CtxNames names) {
         return switch (type) {
             case CtxType.Text t -> LuaValue.valueOf((String) value);
             case CtxType.Bytes b -> LuaString.valueUsing(((byte[]) value).clone());
@@ -70,7 +81,10 @@ final class CtxValues {
             case CtxType.Fields f -> {
                 Map<?, ?> map = (Map<?, ?>) value;
                 LuaTable t = new LuaTable(0, map.size());
-                map.forEach((k, v) -> t.rawset((String) k, scalar(v)));
+                for (Map.Entry<?, ?> e : map.entrySet()) {
+                    String k = (String) e.getKey();
+                    t.rawset(names == null ? LuaString.valueOf(k) : names.text(k), scalar(e.getValue()));
+                }
                 yield t;
             }
         };
@@ -175,7 +189,7 @@ final class CtxValues {
         return Collections.unmodifiableList(out);
     }
 
-    private static Map<String, Object> fields(LuaValue v) {
+    private static Map<String, Object> fields(LuaValue v, CtxNames names) {
         if (!v.istable()) {
             return null;
         }
@@ -204,7 +218,7 @@ final class CtxValues {
             if (value == null) {
                 return null;
             }
-            out.put(k.tojstring(), value);
+            out.put(names == null ? k.tojstring() : names.text((LuaString) k), value);
         }
         return Collections.unmodifiableMap(out);
     }

@@ -43,6 +43,9 @@ final class ExchangeHeaders implements HeaderFields {
 
     @Override
     public int count(String name) {
+        if (!headers.contains(name)) {
+            return 0; // the usual answer, without Netty's value iterator
+        }
         int n = 0;
         for (Iterator<? extends CharSequence> it = headers.valueCharSequenceIterator(name); it.hasNext(); it.next()) {
             n++;

@@ -14,7 +14,7 @@ import org.luaj.vm2.LuaValue;
  * the Lua host keeps its {@code ngx.ctx} table; {@link #toLua()} converts each entry once when
  * a Lua stage must run, and the table then replaces this object.
  *
- * <p>A request carries a handful of entries, so they sit in insertion order in small arrays,
+ * <p>A request carries a handful of entries, so they sit in insertion order in one small array,
  * found by a scan on the name (constants: identity first); each value is kept as the
  * {@code Optional} that {@link #get} returns, so a read allocates nothing. The native path also
  * keeps its per-request state here ({@link #customer}, {@link #run}, {@link #exchange}): it
@@ -22,9 +22,8 @@ import org.luaj.vm2.LuaValue;
  */
 final class JavaCtx {
 
-    private String[] names = new String[8];
-    private CtxType<?>[] types = new CtxType<?>[8];
-    private Optional<?>[] values = new Optional<?>[8];
+    // entry i is (name, type, value) at 3i, 3i+1, 3i+2: one array, a handful of entries
+    private Object[] entries = new Object[3 * 8];
     private int size;
 
     /** The native path's customer of this request, once resolved (else null). */
@@ -36,12 +35,12 @@ final class JavaCtx {
 
     private int indexOf(String name) {
         for (int i = 0; i < size; i++) {
-            if (names[i] == name) {
+            if (entries[3 * i] == name) {
                 return i;
             }
         }
         for (int i = 0; i < size; i++) {
-            if (names[i].equals(name)) {
+            if (entries[3 * i].equals(name)) {
                 return i;
             }
         }
@@ -52,26 +51,21 @@ final class JavaCtx {
     <T> Optional<T> get(CtxKey<T> key) {
         int i = indexOf(key.name());
         // a key read with another type than it was written with reads as absent, as in Lua
-        return i < 0 || !types[i].equals(key.type()) ? Optional.empty() : (Optional<T>) values[i];
+        return i < 0 || !entries[3 * i + 1].equals(key.type()) ? Optional.empty() : (Optional<T>) entries[3 * i + 2];
     }
 
     <T> void put(CtxKey<T> key, T value) {
         Optional<T> v = Optional.of(value);
         int i = indexOf(key.name());
-        if (i >= 0) {
-            types[i] = key.type();
-            values[i] = v;
-            return;
+        if (i < 0) {
+            if (3 * size == entries.length) {
+                entries = Arrays.copyOf(entries, entries.length * 2);
+            }
+            i = size++;
+            entries[3 * i] = key.name();
         }
-        if (size == names.length) {
-            names = Arrays.copyOf(names, size * 2);
-            types = Arrays.copyOf(types, size * 2);
-            values = Arrays.copyOf(values, size * 2);
-        }
-        names[size] = key.name();
-        types[size] = key.type();
-        values[size] = v;
-        size++;
+        entries[3 * i + 1] = key.type();
+        entries[3 * i + 2] = v;
     }
 
     void remove(CtxKey<?> key) {
@@ -79,21 +73,17 @@ final class JavaCtx {
         if (i < 0) {
             return;
         }
-        int tail = size - i - 1;
-        System.arraycopy(names, i + 1, names, i, tail);
-        System.arraycopy(types, i + 1, types, i, tail);
-        System.arraycopy(values, i + 1, values, i, tail);
+        System.arraycopy(entries, 3 * (i + 1), entries, 3 * i, 3 * (size - i - 1));
         size--;
-        names[size] = null;
-        types[size] = null;
-        values[size] = null;
+        Arrays.fill(entries, 3 * size, 3 * size + 3, null);
     }
 
     /** A new {@code ngx.ctx} table holding every entry, each converted once. */
     LuaTable toLua() {
         LuaTable t = new LuaTable();
         for (int i = 0; i < size; i++) {
-            t.rawset(names[i], convert(types[i], values[i].orElseThrow()));
+            t.rawset((String) entries[3 * i], convert((CtxType<?>) entries[3 * i + 1],
+                    ((Optional<?>) entries[3 * i + 2]).orElseThrow()));
         }
         return t;
     }

@@ -29,7 +29,7 @@ final class CacheKey {
             return Optional.empty();
         }
         String a = args.get();
-        if (a.indexOf('&') < 0) {
+        if (a.indexOf('&') < 0 || inOrder(a)) {
             return args;
         }
         List<String> parts = new ArrayList<>();
@@ -50,5 +50,40 @@ final class CacheKey {
         }
         Collections.sort(parts);
         return Optional.of(String.join("&", parts));
+    }
+
+    /**
+     * Whether the pairs of {@code a} are non-empty and already in sorted order (as
+     * {@link String#compareTo} orders them), so that sorting would give {@code a} back.
+     */
+    static boolean inOrder(String a) {
+        int prev = 0;
+        int prevEnd = a.indexOf('&');
+        if (prevEnd <= 0) {
+            return false;
+        }
+        while (prevEnd < a.length()) {
+            int start = prevEnd + 1;
+            int amp = a.indexOf('&', start);
+            int end = amp < 0 ? a.length() : amp;
+            if (end == start || compare(a, prev, prevEnd, start, end) > 0) {
+                return false;
+            }
+            prev = start;
+            prevEnd = end;
+        }
+        return true;
+    }
+
+    /** {@code a.substring(x, xEnd).compareTo(a.substring(y, yEnd))}, without the substrings. */
+    private static int compare(String a, int x, int xEnd, int y, int yEnd) {
+        int n = Math.min(xEnd - x, yEnd - y);
+        for (int i = 0; i < n; i++) {
+            int d = a.charAt(x + i) - a.charAt(y + i);
+            if (d != 0) {
+                return d;
+            }
+        }
+        return (xEnd - x) - (yEnd - y);
     }
 }

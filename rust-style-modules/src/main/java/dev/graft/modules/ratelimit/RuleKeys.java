@@ -2,7 +2,6 @@ package dev.graft.modules.ratelimit;
 
 import dev.graft.bridge.CtxKeys;
 import dev.graft.bridge.StageExchange;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -47,11 +46,16 @@ final class RuleKeys {
 
     /** {@code <customer>:<rule name>:<key>:}, to which the window start is appended. */
     static byte[] base(String customer, RateLimitRule rule, byte[] key) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64);
-        out.writeBytes(utf8(customer + ":" + rule.name() + ":"));
-        out.writeBytes(key);
-        out.write(':');
-        return out.toByteArray();
+        byte[] c = utf8(customer);
+        byte[] r = utf8(rule.name());
+        byte[] out = new byte[c.length + r.length + key.length + 3];
+        System.arraycopy(c, 0, out, 0, c.length);
+        out[c.length] = ':';
+        System.arraycopy(r, 0, out, c.length + 1, r.length);
+        out[c.length + 1 + r.length] = ':';
+        System.arraycopy(key, 0, out, c.length + r.length + 2, key.length);
+        out[out.length - 1] = ':';
+        return out;
     }
 
     /** ip_rules' resolved address when it published one, else {@code $remote_addr}. */

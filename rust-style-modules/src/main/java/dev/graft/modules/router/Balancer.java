@@ -60,7 +60,7 @@ final class Balancer {
         if (lines.isEmpty()) {
             return Optional.empty();
         }
-        String header = String.join("; ", lines);
+        String header = lines.size() == 1 ? lines.get(0) : String.join("; ", lines);
         int pos = 0;
         int len = header.length();
         while (pos < len) {
@@ -68,8 +68,7 @@ final class Balancer {
             int end = semi < 0 ? len : semi;
             int eq = header.indexOf('=', pos);
             if (eq >= 0 && eq < end) {
-                String k = trim(header, pos, eq);
-                if (k.equals(name)) {
+                if (trimmedEquals(header, pos, eq, name)) {
                     String v = trim(header, eq + 1, end);
                     if (v.length() >= 2 && v.charAt(0) == '"' && v.charAt(v.length() - 1) == '"') {
                         v = v.substring(1, v.length() - 1);
@@ -80,6 +79,17 @@ final class Balancer {
             pos = end + 1;
         }
         return Optional.empty();
+    }
+
+    /** Whether {@code s[a, b)} without surrounding blanks is {@code name}, without cutting it out. */
+    private static boolean trimmedEquals(String s, int a, int b, String name) {
+        while (a < b && (s.charAt(a) == ' ' || s.charAt(a) == '\t')) {
+            a++;
+        }
+        while (b > a && (s.charAt(b - 1) == ' ' || s.charAt(b - 1) == '\t')) {
+            b--;
+        }
+        return b - a == name.length() && s.startsWith(name, a);
     }
 
     private static String trim(String s, int a, int b) {
