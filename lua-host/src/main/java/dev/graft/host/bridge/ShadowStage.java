@@ -1,8 +1,7 @@
 package dev.graft.host.bridge;
 
 import dev.graft.bridge.Phase;
-import dev.graft.bridge.shared.DictItem;
-import dev.graft.bridge.shared.DictResult;
+import dev.graft.bridge.shared.DictJournal;
 import dev.graft.bridge.shared.SharedDict;
 import dev.graft.bridge.shared.SharedDicts;
 import dev.graft.host.admin.GraftMetrics;
@@ -50,6 +49,15 @@ import org.luaj.vm2.Varargs;
  * effects are read from the copy and compared path by path. A Java fallback or exception in
  * the shadow counts as a fallback comparison (Lua would have served it), not as a mismatch.
  *
+ * <p>Shared dicts, both directions: while the serving stage runs, a {@link DictJournal} is armed
+ * for the event loop's thread (only for a sampled shadow; otherwise nothing is armed). The
+ * shadow's dicts hold, for each key the serving stage touched, the image from before its first
+ * touch, so the shadow reads what the serving stage read, not its writes. The serving stage's
+ * changes (the journal's after-images) and the shadow's (its own journal on the copy, or the
+ * Lua overlay's entries) are effects {@code shared.<dict>.<key>}: value and flags, and whether
+ * the entry expires ({@link dev.graft.bridge.shared.DictImage#describe()}), compared like the
+ * other paths. A journal over its key bound skips the shadow ({@code skipped{reason="journal"}}).
+ *
  * <p>Not shadowed: body_filter (its chunks stream); a Lua error in the stage (the request
  * ends in a 500, and there is nothing to compare with). Log lines are not compared (the Lua
  * side's go to the real log).
@@ -72,12 +80,14 @@ final class ShadowStage {
         Exchange copy = copy(ex);
         Instant at = services.clock().instant();
         ShadowLab.RequestRecord request = record(ex, mode.redact());
+        DictJournal journal = DictJournal.arm(services.dicts());
         boolean done = false;
         try {
             Varargs r = lua.invoke(args);
             done = true;
             return r;
         } finally {
+            journal.close();
             // ngx.exit unwinds like an error: the scope says whether the stage exited
             if (done || scope.exited()) {
                 SortedMap<String, String> luaFx = effects(ex, scope.exited(), scope.exitStatus());
@@ -85,22 +95,35 @@ final class ShadowStage {
                 SharedDicts live = services.dicts();
                 String defaultUpstream = services.defaultUpstream();
                 lab.submit(module, () -> runJava(module, binding, config, phase, customer, copy, at, request, luaFx,
-                        live, defaultUpstream, lab, stats));
+                        journal, live, defaultUpstream, lab, stats));
             }
         }
     }
 
     private static void runJava(String module, ModuleBindings.Binding binding, Object config, Phase phase,
             String customer, Exchange copy, Instant at, ShadowLab.RequestRecord request,
-            SortedMap<String, String> luaFx, SharedDicts live, String defaultUpstream, ShadowLab lab,
-            ModuleStats stats) {
+            SortedMap<String, String> luaFx, DictJournal served, SharedDicts live, String defaultUpstream,
+            ShadowLab lab, ModuleStats stats) {
+        if (served.overflowed()) {
+            lab.skipped(module, "journal");
+            return;
+        }
         Clock clock = Clock.fixed(at, ZoneOffset.UTC);
-        LoopServices scratch = new LoopServices(copyDicts(live, clock), clock, new SplittableRandom(),
+        SharedDicts dicts = copyDicts(live, clock, served);
+        LoopServices scratch = new LoopServices(dicts, clock, new SplittableRandom(),
                 defaultUpstream, GraftMetrics.NONE, LiveRollout.bindingsDecide());
         BridgeExchange sx = new BridgeExchange(copy, customer, scratch, true);
         boolean exited = false;
         int status = 0;
-        switch (StageCall.runQuiet(binding.module(), config, phase, sx)) {
+        // this thread's own journal on the copy: what the Java side changed
+        DictJournal own = DictJournal.arm(dicts);
+        StageCall.Result result;
+        try {
+            result = StageCall.runQuiet(binding.module(), config, phase, sx);
+        } finally {
+            own.close();
+        }
+        switch (result) {
             case StageCall.Result.Continue c -> { }
             case StageCall.Result.Exit x -> {
                 ExitResponses.headers(copy, x.exit());
@@ -114,12 +137,22 @@ final class ShadowStage {
             }
         }
         SortedMap<String, String> javaFx = effects(copy, exited, status);
-        List<ShadowLab.Diff> diffs = diff(luaFx, javaFx);
+        dictEffects(own, javaFx);
+        SortedMap<String, String> lua = new TreeMap<>(luaFx);
+        dictEffects(served, lua);
+        List<ShadowLab.Diff> diffs = diff(lua, javaFx);
         if (diffs.isEmpty()) {
             lab.compared(module, stats, false);
         } else {
             lab.mismatch(new ShadowLab.ShadowMismatch(Instant.now(), module, customer, phase.luaName(),
-                    copy.requestId(), "lua", request, diffs, luaFx), stats);
+                    copy.requestId(), "lua", request, diffs, lua), stats);
+        }
+    }
+
+    /** A journal's changes as effects: {@code shared.<dict>.<key>} = the entry after, described. */
+    static void dictEffects(DictJournal journal, SortedMap<String, String> fx) {
+        for (DictJournal.Change c : journal.changes()) {
+            fx.put("shared." + c.dict() + "." + c.keyText(), c.after().describe());
         }
     }
 
@@ -257,8 +290,12 @@ final class ShadowStage {
         return new ShadowLab.RequestRecord(ex.method(), ex.requestUri(), headers, client);
     }
 
-    /** The live dicts' current entries in fresh dicts: the shadow reads the live state and writes nowhere. */
-    private static SharedDicts copyDicts(SharedDicts live, Clock clock) {
+    /**
+     * The live dicts' current entries in fresh dicts, with the serving stage's images from before
+     * its first touch for the keys {@code served} journaled: the shadow reads what the serving
+     * stage read, and writes nowhere.
+     */
+    private static SharedDicts copyDicts(SharedDicts live, Clock clock, DictJournal served) {
         Map<String, Long> capacities = new HashMap<>();
         for (String name : live.names()) {
             live.get(name).ifPresent(d -> capacities.put(name, d.capacity()));
@@ -271,12 +308,10 @@ final class ShadowStage {
                 continue;
             }
             for (byte[] key : from.get().keys(0)) {
-                if (from.get().get(key) instanceof DictResult.Ok<Optional<DictItem>> ok && ok.value().isPresent()) {
-                    long ttl = from.get().ttl(key) instanceof DictResult.Ok<Double> t && t.value() > 0
-                            ? Math.max(1, (long) (t.value() * 1000)) : 0;
-                    DictItem item = ok.value().get();
-                    to.get().store(SharedDict.StoreMode.SET, key, item.value(), ttl, item.flags());
-                }
+                to.get().install(key, from.get().image(key));
+            }
+            for (Map.Entry<byte[], dev.graft.bridge.shared.DictImage> touched : served.touched(name)) {
+                to.get().install(touched.getKey(), touched.getValue());
             }
         }
         return out;
@@ -304,6 +339,8 @@ final class ShadowStage {
             // ngx.exit (a Java exit acts through it) unwinds like an error: the scope says whether it exited
             if (done || scope.exited()) {
                 shadow.submit(effects(ex, scope.exited(), scope.exitStatus()));
+            } else {
+                shadow.abandon();
             }
         }
     }
@@ -330,19 +367,17 @@ final class ShadowStage {
      * config generation's shadow VM ({@link ShadowSide}: the parity check's all-Lua pipeline, whose
      * {@code ngx.shared} is an overlay that copies in the live entries the handler touches, its
      * clock held at the stage's time); its effects are compared with Java's as in the other
-     * direction. Its dict writes stay in the overlay and its log records are held back (both are
-     * kept with a stored mismatch, not compared: Java's writes go straight to the live dicts,
-     * which record no writer, and its log lines to the log). The Lua call's time counts as a Lua
-     * call of the module (the latency ratio and the dashboard).
-     *
-     * <p>Known drift: live entries are copied when the shadow runs, after Java served, so a key the
-     * Java stage wrote is read with Java's write in it (a rate-limit counter is one ahead: one
-     * mismatch where the limit is reached). Reading the values from before the stage needs a
-     * record of the serving side's writes, which {@link SharedDict} does not keep.
+     * direction. Its dict writes stay in the overlay and are compared with Java's: a
+     * {@link DictJournal} armed on the event loop's thread from {@link #start} until Java served
+     * records the images of the keys Java touched, before and after; the overlay copies in the
+     * "before" images of those keys (so Lua reads what Java read) and Lua's changes are compared
+     * with Java's "after" images as {@code shared.<dict>.<key>}. Its log records are held back
+     * and kept with a stored mismatch, not compared (Java's log lines go to the log). The Lua
+     * call's time counts as a Lua call of the module (the latency ratio and the dashboard).
      */
     static final class LuaShadow {
 
-        static final LuaShadow NONE = new LuaShadow(null, null, null, null, null, null, null, null);
+        static final LuaShadow NONE = new LuaShadow(null, null, null, null, null, null, null, null, null);
 
         private final String module;
         private final Phase phase;
@@ -352,9 +387,12 @@ final class ShadowStage {
         private final ShadowLab.RequestRecord request;
         private final LoopServices services;
         private final dev.graft.host.config.GraftConfig generation;
+        /** Armed on this loop's thread until Java served: what Java did to the dicts. */
+        private final DictJournal journal;
 
         private LuaShadow(String module, Phase phase, String customer, Exchange copy, Instant at,
-                ShadowLab.RequestRecord request, LoopServices services, dev.graft.host.config.GraftConfig generation) {
+                ShadowLab.RequestRecord request, LoopServices services, dev.graft.host.config.GraftConfig generation,
+                DictJournal journal) {
             this.module = module;
             this.phase = phase;
             this.customer = customer;
@@ -363,6 +401,7 @@ final class ShadowStage {
             this.request = request;
             this.services = services;
             this.generation = generation;
+            this.journal = journal;
         }
 
         static LuaShadow start(Rollout.Mode.Shadow mode, String module, Phase phase, Exchange ex, String customer,
@@ -376,8 +415,9 @@ final class ShadowStage {
             if (copy.luaCtx() instanceof LuaTable t) {
                 copy.luaCtx(deepCopy(t, new java.util.IdentityHashMap<>()));
             }
+            // armed last: right before Java serves
             return new LuaShadow(module, phase, customer, copy, services.clock().instant(), record(ex, mode.redact()),
-                    services, services.generation().get());
+                    services, services.generation().get(), DictJournal.arm(services.dicts()));
         }
 
         boolean started() {
@@ -399,12 +439,22 @@ final class ShadowStage {
                     submit(effects(c, true, x.exit().status()));
                 }
                 // Lua served this stage on the real exchange: there is nothing to compare
-                case StageCall.Result.ToLua t -> services.rollout().shadow().compared(module,
-                        services.rollout().stats(module), true);
+                case StageCall.Result.ToLua t -> {
+                    abandon();
+                    services.rollout().shadow().compared(module, services.rollout().stats(module), true);
+                }
+            }
+        }
+
+        /** The stage ended without effects to compare: stops the journal. */
+        void abandon() {
+            if (started()) {
+                journal.close();
             }
         }
 
         void submit(SortedMap<String, String> javaFx) {
+            journal.close();
             ShadowLab lab = services.rollout().shadow();
             ModuleStats stats = services.rollout().stats(module);
             SharedDicts live = services.dicts();
@@ -412,11 +462,15 @@ final class ShadowStage {
         }
 
         private void runLua(ShadowLab lab, ModuleStats stats, SharedDicts live, SortedMap<String, String> javaFx) {
+            if (journal.overflowed()) {
+                lab.skipped(module, "journal");
+                return;
+            }
             Optional<ShadowSide> side = lab.luaSide(module, generation);
             if (side.isEmpty()) {
                 return;
             }
-            ShadowSide.Run run = side.get().run(module, customer, phase, copy, at.toEpochMilli(), live);
+            ShadowSide.Run run = side.get().run(module, customer, phase, copy, at.toEpochMilli(), live, journal);
             stats.luaCall(run.luaNanos());
             SortedMap<String, String> luaFx = switch (run.outcome()) {
                 case ShadowSide.Outcome.Returned r -> effects(copy, false, 0);
@@ -432,14 +486,16 @@ final class ShadowStage {
                     yield fx;
                 }
             };
-            List<ShadowLab.Diff> diffs = diff(luaFx, javaFx);
+            luaFx.putAll(run.dictWrites());
+            SortedMap<String, String> java = new TreeMap<>(javaFx);
+            dictEffects(journal, java);
+            List<ShadowLab.Diff> diffs = diff(luaFx, java);
             if (diffs.isEmpty()) {
                 lab.compared(module, stats, false);
                 return;
             }
-            // kept with the mismatch, not compared: what Lua would have written to the dicts and logged
+            // kept with the mismatch, not compared: what Lua would have logged
             SortedMap<String, String> kept = new TreeMap<>(luaFx);
-            kept.putAll(run.dictWrites());
             for (int i = 0; i < run.logLines().size(); i++) {
                 kept.put(String.format(Locale.ROOT, "log.%03d", i), run.logLines().get(i));
             }

@@ -3,11 +3,10 @@ package dev.graft.host.parity;
 import static java.util.Objects.requireNonNull;
 
 import dev.graft.bridge.Phase;
-import dev.graft.bridge.shared.DictItem;
-import dev.graft.bridge.shared.DictResult;
+import dev.graft.bridge.shared.DictImage;
+import dev.graft.bridge.shared.DictJournal;
 import dev.graft.bridge.shared.SharedDict;
 import dev.graft.bridge.shared.SharedDicts;
-import dev.graft.bridge.shared.SharedValue;
 import dev.graft.host.bridge.StageModules;
 import dev.graft.host.config.GraftConfig;
 import dev.graft.host.config.Rollout;
@@ -36,19 +35,23 @@ import org.luaj.vm2.lib.VarArgFunction;
  *
  * <p>A run: the clock is set to the stage's instant and the side's dicts (the overlay) are
  * emptied. The VM's {@code ngx.shared.NAME} is a stand-in for the overlay dict's handle: each
- * method call first copies the entry it names from the live dict into the overlay (value,
- * flags, remaining ttl), once per run; {@code get_keys}, {@code flush_expired} and
- * {@code free_space} copy every entry first; after {@code flush_all} nothing more is copied.
- * Then the method runs on the overlay ({@link dev.graft.host.lua.lib.NgxShared}'s own code, so
- * results and errors are OpenResty's). So the handler reads live values and writes only the
- * overlay: this VM's {@code ngx.shared} has never held a live dict. A run costs the entries it
- * touches, not the size of the dicts. List values are not copied (no read leaves a list as it
- * is); a handle a script kept from load time (before the stand-ins) reads the overlay alone.
+ * method call first copies the entry it names into the overlay, once per run: the serving
+ * stage's image of the key from before it first touched it when the serving stage's
+ * {@link DictJournal} has the key (so the handler sees the dicts as the serving stage saw them,
+ * not with its writes in), else the live entry (value or list, flags, the same absolute
+ * expiry); {@code get_keys}, {@code flush_expired}, {@code free_space} and {@code flush_all} copy every
+ * entry (and every journaled key) first; after {@code flush_all} nothing more is copied. Then the method
+ * runs on the overlay ({@link dev.graft.host.lua.lib.NgxShared}'s own code, so results and
+ * errors are OpenResty's). So the handler writes only the overlay: this VM's {@code ngx.shared}
+ * has never held a live dict. A run costs the entries it touches, not the size of the dicts. A
+ * handle a script kept from load time (before the stand-ins) reads the overlay alone.
  *
  * <p>The handler's phase function runs on the caller's copy of the exchange with the
  * customer's Lua settings (the driver's config table, as the native path's fallbacks do), its
- * log records held back ({@link QuietLogs}). What it wrote to the dicts is read back as effects
- * ({@code shared.<dict>.<key>}). Its time includes copying the entries it touched.
+ * log records held back ({@link QuietLogs}). What it changed in the dicts is read back as effects
+ * ({@code shared.<dict>.<key>}: {@link DictImage#describe()} of the overlay's entry where it
+ * differs from the one copied in), comparable with a {@link DictJournal}'s changes. Its time
+ * includes copying the entries it touched.
  */
 public final class ShadowSide implements AutoCloseable {
 
@@ -57,9 +60,10 @@ public final class ShadowSide implements AutoCloseable {
     private final LuaValue driverConfig;
     private final Optional<QuietLogs> logs;
     private final Map<String, LuaValue> handlers = new HashMap<>();
-    /** This run's live state: the live dicts, and per dict each copied key's live entry (empty: absent). */
+    /** This run's live state: the live dicts, the serving stage's journal, and per dict each copied key's image. */
     private SharedDicts live = SharedDicts.empty();
-    private final Map<String, Map<String, Optional<String>>> copied = new HashMap<>();
+    private DictJournal served = DictJournal.empty();
+    private final Map<String, Map<String, DictImage>> copied = new HashMap<>();
     private final java.util.Set<String> flushed = new java.util.HashSet<>();
 
     private ShadowSide(ParitySide side, LuaValue driverConfig, Optional<QuietLogs> logs) {
@@ -111,13 +115,18 @@ public final class ShadowSide implements AutoCloseable {
     /** Before {@code method} runs on the overlay: the live entries it reads, copied in once. */
     private void copyIn(String name, String method, LuaValue key) {
         switch (method) {
-            case "flush_all" -> flushed.add(name);
-            case "get_keys", "flush_expired", "free_space" -> {
+            case "get_keys", "flush_expired", "free_space", "flush_all" -> {
+                for (Map.Entry<byte[], DictImage> touched : served.touched(name)) {
+                    copyKey(name, touched.getKey());
+                }
                 Optional<SharedDict> from = live.get(name);
                 if (from.isPresent()) {
                     for (byte[] k : from.get().keys(0)) {
                         copyKey(name, k);
                     }
+                }
+                if (method.equals("flush_all")) {
+                    flushed.add(name); // all copied in, so the removals show; nothing is copied after it
                 }
             }
             case "capacity" -> { }
@@ -134,24 +143,23 @@ public final class ShadowSide implements AutoCloseable {
         }
     }
 
+    /** The serving stage's image of the key before its first touch, else the live entry, into the overlay. */
     private void copyKey(String name, byte[] key) {
-        Map<String, Optional<String>> seen = copied.computeIfAbsent(name, n -> new HashMap<>());
+        Map<String, DictImage> seen = copied.computeIfAbsent(name, n -> new HashMap<>());
         String k = new String(key, StandardCharsets.ISO_8859_1);
         if (flushed.contains(name) || seen.containsKey(k)) {
             return;
         }
-        Optional<SharedDict> from = live.get(name);
         Optional<SharedDict> to = side.dicts().get(name);
-        if (from.isPresent() && to.isPresent()
-                && from.get().get(key) instanceof DictResult.Ok<Optional<DictItem>> ok && ok.value().isPresent()) {
-            long ttl = from.get().ttl(key) instanceof DictResult.Ok<Double> t && t.value() > 0
-                    ? Math.max(1, (long) (t.value() * 1000)) : 0;
-            DictItem item = ok.value().get();
-            to.get().store(SharedDict.StoreMode.SET, key, item.value(), ttl, item.flags());
-            seen.put(k, Optional.of(describe(item)));
-        } else {
-            seen.put(k, Optional.empty());
+        if (to.isEmpty()) {
+            return;
         }
+        DictImage image = served.before(name, key)
+                .orElseGet(() -> live.get(name).map(d -> d.image(key)).orElse(DictImage.ABSENT));
+        if (!(image instanceof DictImage.Absent) && !to.get().install(key, image)) {
+            image = DictImage.ABSENT; // too big for the overlay (it is as large as the live dict): absent there
+        }
+        seen.put(k, image);
     }
 
     /** A side ready to run stages, or why it does not build. */
@@ -220,12 +228,24 @@ public final class ShadowSide implements AutoCloseable {
      * {@code live} it touches are copied.
      */
     public Run run(String module, String customer, Phase phase, Exchange copy, long atMillis, SharedDicts live) {
+        return run(module, customer, phase, copy, atMillis, live, DictJournal.empty());
+    }
+
+    /**
+     * As {@link #run(String, String, Phase, Exchange, long, SharedDicts)}, reading the keys
+     * {@code served} (the serving stage's closed journal) touched as they were before it touched
+     * them.
+     */
+    public Run run(String module, String customer, Phase phase, Exchange copy, long atMillis, SharedDicts live,
+            DictJournal served) {
         requireNonNull(copy, "copy");
         requireNonNull(live, "live");
+        requireNonNull(served, "served");
         side.clock().set(atMillis);
         vm.ngx().get("update_time").call();
         side.resetState();
         this.live = live;
+        this.served = served;
         copied.clear();
         flushed.clear();
         LuaValue handler = handlers.computeIfAbsent(module, m -> vm.require(m + ".handler")
@@ -255,40 +275,31 @@ public final class ShadowSide implements AutoCloseable {
         };
         SortedMap<String, String> writes = writes();
         this.live = SharedDicts.empty();
+        this.served = DictJournal.empty();
         return new Run(outcome, writes, lines, nanos);
     }
 
-    /** The overlay's entries that differ from the live ones copied in (a deleted one as absent). */
+    /**
+     * The overlay's entries that differ from the images copied in, as {@link DictImage#describe()}
+     * gives them ({@code <deleted>} for one the handler removed): the same rendering as a
+     * journal's changes, so the two sides compare.
+     */
     private SortedMap<String, String> writes() {
         SortedMap<String, String> out = new TreeMap<>();
         for (String name : side.dicts().names()) {
             SharedDict d = side.dicts().get(name).orElseThrow();
-            Map<String, Optional<String>> before = new HashMap<>(copied.getOrDefault(name, Map.of()));
+            Map<String, DictImage> before = new HashMap<>(copied.getOrDefault(name, Map.of()));
             for (byte[] key : d.keys(0)) {
-                String k = new String(key, StandardCharsets.ISO_8859_1);
-                Optional<String> was = before.remove(k);
-                String now = d.get(key) instanceof DictResult.Ok<Optional<DictItem>> ok && ok.value().isPresent()
-                        ? describe(ok.value().get()) : "<list>";
-                if (was == null || was.isEmpty() || !now.equals(was.get())) {
-                    out.put("shared." + name + "." + k, now);
-                }
+                before.putIfAbsent(new String(key, StandardCharsets.ISO_8859_1), DictImage.ABSENT);
             }
             before.forEach((k, was) -> {
-                if (was.isPresent()) {
-                    out.put("shared." + name + "." + k, Mismatch.ABSENT);
+                String now = d.image(k.getBytes(StandardCharsets.ISO_8859_1)).describe();
+                if (!now.equals(was.describe())) {
+                    out.put("shared." + name + "." + k, now);
                 }
             });
         }
         return out;
-    }
-
-    private static String describe(DictItem item) {
-        String v = switch (item.value()) {
-            case SharedValue.Text t -> new String(t.bytes(), StandardCharsets.ISO_8859_1);
-            case SharedValue.Num n -> LuaValue.valueOf(n.value()).tojstring();
-            case SharedValue.Bool b -> Boolean.toString(b.value());
-        };
-        return v + " flags=" + item.flags();
     }
 
     @Override

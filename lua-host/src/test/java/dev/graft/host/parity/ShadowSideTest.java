@@ -51,7 +51,7 @@ class ShadowSideTest {
             assertThat(first.dictWrites()).hasSize(1);
             String path = first.dictWrites().firstKey();
             assertThat(path).startsWith("shared.ratelimit.");
-            assertThat(first.dictWrites().get(path)).isEqualTo("1 flags=0");
+            assertThat(first.dictWrites().get(path)).isEqualTo("1 flags=0 expires");
             assertThat(counters.keys(0)).as("the live dict after the shadow").isEmpty();
             assertThat(first.logLines()).isEmpty();
 
@@ -60,7 +60,7 @@ class ShadowSideTest {
             counters.store(SharedDict.StoreMode.SET, key, new SharedValue.Num(1), 3_600_000, 0);
             ShadowSide.Run second = side.run("ratelimit", "shop", Phase.ACCESS, exchange("r2"), AT, live);
             assertThat(second.outcome()).isEqualTo(new ShadowSide.Outcome.Exited(429));
-            assertThat(second.dictWrites()).containsExactly(Map.entry(path, "2 flags=0"));
+            assertThat(second.dictWrites()).containsExactly(Map.entry(path, "2 flags=0 expires"));
             assertThat(counters.get(key)).as("the live counter after the shadow")
                     .isInstanceOfSatisfying(DictResult.Ok.class, ok -> assertThat(ok.value())
                             .isEqualTo(Optional.of(new DictItem(new SharedValue.Num(1), 0, false))));
@@ -68,6 +68,40 @@ class ShadowSideTest {
                     .startsWith("INFO ").contains("ratelimit: customer=shop rule=api", "refused");
         } finally {
             stage.setLevel(level);
+            side.close();
+        }
+    }
+
+    /**
+     * Issue 7, "dict reads drift": the serving stage already counted the request when the
+     * shadow runs; with its journal, the shadow reads the counter as the serving stage did
+     * (absent), so it allows the request too and its write equals the serving stage's.
+     */
+    @Test
+    void withTheServingStagesJournalTheShadowReadsTheDictsAsTheServingStageDid() {
+        SharedDicts live = SharedDicts.of(Map.of("ratelimit", 1L << 20), Clock.fixed(Instant.ofEpochMilli(AT),
+                ZoneOffset.UTC));
+        SharedDict counters = live.get("ratelimit").orElseThrow();
+        ShadowSide side = ((ShadowSide.Built.Ready) ShadowSide.build(config())).side();
+        try {
+            ShadowSide.Run probe = side.run("ratelimit", "shop", Phase.ACCESS, exchange("r0"), AT,
+                    SharedDicts.of(Map.of("ratelimit", 1L << 20), Clock.systemUTC()));
+            byte[] key = probe.dictWrites().firstKey().substring("shared.ratelimit.".length())
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            // the serving stage (this thread) counts the request under a journal
+            dev.graft.bridge.shared.DictJournal served = dev.graft.bridge.shared.DictJournal.arm(live);
+            counters.incr(key, 1, Optional.of(0.0), 3_600_000);
+            served.close();
+
+            ShadowSide.Run without = side.run("ratelimit", "shop", Phase.ACCESS, exchange("r1"), AT, live);
+            assertThat(without.outcome()).as("reading the live counter, one ahead")
+                    .isEqualTo(new ShadowSide.Outcome.Exited(429));
+            ShadowSide.Run with = side.run("ratelimit", "shop", Phase.ACCESS, exchange("r2"), AT, live, served);
+            assertThat(with.outcome()).isEqualTo(new ShadowSide.Outcome.Returned());
+            assertThat(served.changes()).singleElement().satisfies(c -> assertThat(with.dictWrites())
+                    .containsExactly(Map.entry("shared.ratelimit." + c.keyText(), c.after().describe())));
+            assertThat(counters.image(key).describe()).as("the live counter").isEqualTo("1 flags=0 expires");
+        } finally {
             side.close();
         }
     }
@@ -111,7 +145,7 @@ class ShadowSideTest {
             ShadowSide.Run run = side.run("dictprobe", "shop", Phase.ACCESS, ex, AT, live);
             assertThat(run.outcome()).isEqualTo(new ShadowSide.Outcome.Returned());
             assertThat(run.dictWrites()).containsExactly(Map.entry("shared.cache.copy", "v=s flags=0"),
-                    Map.entry("shared.cache.gone", "<absent>"), Map.entry("shared.cache.n", "1 flags=0"));
+                    Map.entry("shared.cache.gone", "<deleted>"), Map.entry("shared.cache.n", "1 flags=0"));
             assertThat(ex.variables()).containsEntry("keys", "4"); // seen, other, copy, n: live keys seen through
             assertThat(ex.variables().get("zone_error")).contains("bad \"zone\" argument");
             assertThat(run.logLines()).singleElement().asString().startsWith("ERROR ").endsWith("dictprobe ran");
