@@ -200,7 +200,12 @@ public final class NgxApi {
         int n = a.narg();
         for (int i = first; i <= n; i++) {
             LuaValue v = a.arg(i);
-            String s = switch (v.type()) {
+            int type = v.type();
+            if (!enabled && (type == LuaValue.TSTRING || type == LuaValue.TNUMBER || type == LuaValue.TNIL
+                    || type == LuaValue.TBOOLEAN)) {
+                continue; // valid, and not written: no text to make (a long line is a UTF-8 decode)
+            }
+            String s = switch (type) {
                 case LuaValue.TSTRING -> v.tojstring();
                 case LuaValue.TNUMBER -> LuaBytes.number(v).tojstring();
                 case LuaValue.TNIL -> "nil";

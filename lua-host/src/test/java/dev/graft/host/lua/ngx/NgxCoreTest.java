@@ -60,6 +60,18 @@ class NgxCoreTest {
     }
 
     @Test
+    void aLevelThatIsOffStillChecksEveryArgument() {
+        // strings, numbers, nil and booleans are skipped without making text when the level is off;
+        // a value that is none of them must still fail as it does when the line is written
+        assertThat(lua.error(ex, Phase.ACCESS, "ngx.log(ngx.DEBUG, 'ok', 1, 2.5, nil, true, {})"))
+                .contains("bad argument #7 to 'log' (expected table to have __tostring metamethod, got table)");
+        assertThat(lua.error(ex, Phase.ACCESS, "ngx.log(ngx.DEBUG, print)"))
+                .contains("bad argument #2 to 'log'");
+        lua.eval(ex, Phase.ACCESS, "ngx.log(ngx.DEBUG, 'ok', 1, 2.5, nil, true, ngx.null,"
+                + " setmetatable({}, {__tostring = function() return 't' end}))");
+    }
+
+    @Test
     void constants() {
         Varargs v = lua.eval(ex, Phase.ACCESS, """
                 return ngx.OK, ngx.ERROR, ngx.AGAIN, ngx.DONE, ngx.DECLINED, ngx.HTTP_OK, ngx.HTTP_NOT_FOUND,
