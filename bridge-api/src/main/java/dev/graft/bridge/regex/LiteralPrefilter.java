@@ -175,9 +175,10 @@ public final class LiteralPrefilter {
         private final String single;
         /** Per literal, the TextSketch bits its presence sets: its pairs, or its char. */
         private final int[][] probes;
-        /** The first probe of every literal as sketch words: the words that are not zero, and their bits. */
-        private final int[] firstWords;
+        /** The first probe of every literal: by literal, as sketch words, and the words that are not zero. */
+        private final int[] first;
         private final long[] firstMasks;
+        private final long firstWordMask;
 
         Clause(List<Literal> literals) {
             int n = literals.size();
@@ -212,13 +213,21 @@ public final class LiteralPrefilter {
             minLength = min;
             single = n == 1 && !caseless[0] ? literals.get(0).text() : null;
             probes = new int[n][];
-            long[] first = new long[TextSketch.WORDS];
+            long[] firstBits = new long[TextSketch.WORDS];
             for (int k = 0; k < n; k++) {
                 probes[k] = probes(asciiLower(literals.get(k).text()));
-                first[probes[k][0] >>> 6] |= 1L << probes[k][0];
+                firstBits[probes[k][0] >>> 6] |= 1L << probes[k][0];
             }
-            firstWords = IntStream.range(0, first.length).filter(w -> first[w] != 0).toArray();
-            firstMasks = IntStream.of(firstWords).mapToLong(w -> first[w]).toArray();
+            long mask = 0;
+            for (int w = 0; w < firstBits.length; w++) {
+                mask |= firstBits[w] != 0 ? 1L << w : 0;
+            }
+            firstWordMask = mask;
+            firstMasks = firstBits;
+            first = new int[n];
+            for (int k = 0; k < n; k++) {
+                first[k] = probes[k][0];
+            }
         }
 
         /**
@@ -255,18 +264,28 @@ public final class LiteralPrefilter {
 
         /** False when the sketched subject holds none of the literals. */
         boolean mayBeIn(TextSketch sketch) {
-            // word by word, the literals whose likeliest-absent bit is there: usually none
-            for (int j = 0; j < firstWords.length; j++) {
-                int w = firstWords[j];
-                long hits = firstMasks[j] & sketch.word(w);
+            // the words where both the sketch and some literal's likeliest-absent bit have bits
+            long words = firstWordMask & sketch.nonEmptyWords();
+            while (words != 0) {
+                int w = Long.numberOfTrailingZeros(words);
+                words &= words - 1;
+                long hits = firstMasks[w] & sketch.word(w);
                 while (hits != 0) {
                     int bit = (w << 6) + Long.numberOfTrailingZeros(hits);
                     hits &= hits - 1;
-                    for (int k = 0; k < probes.length; k++) {
-                        if (probes[k][0] == bit && allIn(probes[k], sketch)) {
-                            return true;
-                        }
+                    if (literalIn(bit, sketch)) {
+                        return true;
                     }
+                }
+            }
+            return false;
+        }
+
+        /** Whether a literal whose first probe is {@code bit} (there) has all its probes in the sketch. */
+        boolean literalIn(int bit, TextSketch sketch) {
+            for (int k = 0; k < first.length; k++) {
+                if (first[k] == bit && allIn(probes[k], sketch)) {
+                    return true;
                 }
             }
             return false;

@@ -19,6 +19,8 @@ public final class TextSketch {
     static final int WORDS = (CHAR_BITS + PAIR_BITS) / 64;
 
     private final long[] bits = new long[WORDS];
+    /** Bit w set when word w of {@code bits} is not zero. */
+    private long nonEmpty;
 
     private TextSketch() {}
 
@@ -36,6 +38,7 @@ public final class TextSketch {
             }
             prev = c;
         }
+        t.summarize();
         return t;
     }
 
@@ -53,6 +56,7 @@ public final class TextSketch {
             }
             prev = c;
         }
+        t.summarize();
         return t;
     }
 
@@ -70,7 +74,21 @@ public final class TextSketch {
             }
             prev = c;
         }
+        t.summarize();
         return t;
+    }
+
+    private void summarize() {
+        long m = 0;
+        for (int w = 0; w < WORDS; w++) {
+            m |= bits[w] != 0 ? 1L << w : 0;
+        }
+        nonEmpty = m;
+    }
+
+    /** Bit w set when word w has a bit set. */
+    long nonEmptyWords() {
+        return nonEmpty;
     }
 
     private static int lower(char c) {
