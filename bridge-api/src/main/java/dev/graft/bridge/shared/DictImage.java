@@ -54,6 +54,7 @@ public sealed interface DictImage {
     /** What {@link Absent#describe()} says: distinct from a comparison's "no such effect". */
     String DELETED = "<deleted>";
 
+    /** The image of a key without a live entry (described as {@link #DELETED} when it is a change). */
     DictImage ABSENT = new Absent();
 
     /**
