@@ -32,11 +32,21 @@ public final class LuaBytes {
     /**
      * The bytes of {@code s}, one per char, chars above 0xFF truncated to their low byte.
      * {@code getBytes(ISO_8859_1)} is a plain copy for the (usual) all-Latin-1 string, but it
-     * writes '?' for a char above 0xFF: only the '?' positions are checked against the chars.
+     * writes '?' for a char above 0xFF (one '?' for a surrogate pair, so the array is then
+     * shorter than the string): the '?' positions are checked against the chars, and a
+     * shorter array falls back to the char loop.
      */
     static byte[] latin1Bytes(String s) {
         byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
-        for (int i = 0; i < b.length; i++) {
+        int n = s.length();
+        if (b.length != n) {
+            b = new byte[n];
+            for (int i = 0; i < n; i++) {
+                b[i] = (byte) s.charAt(i);
+            }
+            return b;
+        }
+        for (int i = 0; i < n; i++) {
             if (b[i] == '?') {
                 b[i] = (byte) s.charAt(i);
             }
