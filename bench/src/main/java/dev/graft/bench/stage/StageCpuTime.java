@@ -2,15 +2,18 @@ package dev.graft.bench.stage;
 
 import dev.graft.host.exchange.Exchange;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 
 /**
- * The JMH stage benchmarks' work measured in CPU time instead of wall time, for a machine shared
- * with other work: a process that is descheduled accrues no CPU time, so the other processes' load
- * moves these numbers much less than JMH's (caches and frequency still move them). The CPU time
- * is the whole JVM's (the garbage collector's work included; after the warm-up the JIT is quiet). Not part of bench/run.sh, which reports JMH; a tool for comparing two builds
+ * The JMH stage benchmarks' work measured in CPU time of the measuring thread instead of wall
+ * time, for a machine shared with other work: a thread that is descheduled accrues no CPU time,
+ * so the other processes' load moves these numbers much less than JMH's (caches and frequency
+ * still move them). The collector's own threads are not counted (the process CPU clock would, but
+ * ticks in 10 ms): an op that allocates more is flattered, which is Lua's side here; compare
+ * bytes with JMH's {@code -prof gc}. Not part of bench/run.sh, which reports JMH; a tool for comparing two builds
  * on a busy machine. One module per JVM (as JMH forks one per parameter set), so call sites stay
  * as monomorphic as in the benchmarks.
  *
@@ -24,8 +27,7 @@ public final class StageCpuTime {
 
     private StageCpuTime() {}
 
-    private static final com.sun.management.OperatingSystemMXBean OS =
-            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static long sink;
 
     /** One thing to measure: a request through something. */
@@ -90,11 +92,11 @@ public final class StageCpuTime {
         for (int r = 0; r < rounds; r++) {
             for (int k = 0; k < what.length; k++) {
                 Op op = what[k];
-                long t0 = OS.getProcessCpuTime();
+                long t0 = THREADS.getCurrentThreadCpuTime();
                 for (int i = 0; i < ops; i++) {
                     sink += op.run();
                 }
-                per[k][r] = (double) (OS.getProcessCpuTime() - t0) / ops;
+                per[k][r] = (double) (THREADS.getCurrentThreadCpuTime() - t0) / ops;
             }
         }
         double[] out = new double[what.length];

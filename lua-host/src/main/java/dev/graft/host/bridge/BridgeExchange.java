@@ -46,6 +46,7 @@ final class BridgeExchange implements StageExchange {
     private final String customer;
     private final LoopServices services;
     private final CtxNames names;
+    private final HeaderNames headerNames;
     private final boolean quiet;
     private Request request;
     private Response response;
@@ -62,16 +63,21 @@ final class BridgeExchange implements StageExchange {
 
     /** @param quiet drop the stage's log lines (a shadow run has no logs of its own) */
     BridgeExchange(Exchange ex, String customer, LoopServices services, boolean quiet) {
-        this(ex, customer, services, new CtxNames(), quiet);
+        this(ex, customer, services, new CtxNames(), new HeaderNames(), quiet);
     }
 
-    /** @param names the loop's Lua names of ctx keys */
-    BridgeExchange(Exchange ex, String customer, LoopServices services, CtxNames names, boolean quiet) {
+    /**
+     * @param names       the loop's Lua names of ctx keys
+     * @param headerNames the loop's header names as Netty keeps them
+     */
+    BridgeExchange(Exchange ex, String customer, LoopServices services, CtxNames names, HeaderNames headerNames,
+            boolean quiet) {
         this.quiet = quiet;
         this.ex = requireNonNull(ex, "ex");
         this.customer = requireNonNull(customer, "customer");
         this.services = requireNonNull(services, "services");
         this.names = requireNonNull(names, "names");
+        this.headerNames = requireNonNull(headerNames, "headerNames");
     }
 
     /** Whether this is the view of {@code exchange} for {@code customer} (reused for the request's next stage). */
@@ -364,7 +370,7 @@ final class BridgeExchange implements StageExchange {
     // --- views
 
     private final class Request implements RequestView {
-        private final ExchangeHeaders headers = new ExchangeHeaders(ex.requestHeaders(), false);
+        private final ExchangeHeaders headers = new ExchangeHeaders(ex.requestHeaders(), false, headerNames);
 
         @Override public String method() { return ex.method(); }
         @Override public void method(String method) { ex.method(requireNonNull(method, "method")); }
@@ -383,7 +389,7 @@ final class BridgeExchange implements StageExchange {
     }
 
     private final class Response implements ResponseView {
-        private final ExchangeHeaders headers = new ExchangeHeaders(ex.responseHeaders(), true);
+        private final ExchangeHeaders headers = new ExchangeHeaders(ex.responseHeaders(), true, headerNames);
 
         @Override public int status() { return ex.status(); }
         @Override public void status(int status) { ex.status(status); }

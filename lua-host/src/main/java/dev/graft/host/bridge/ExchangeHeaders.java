@@ -20,29 +20,41 @@ final class ExchangeHeaders implements HeaderFields {
 
     private final HttpHeaders headers;
     private final boolean response;
+    private final HeaderNames names;
 
     ExchangeHeaders(HttpHeaders headers, boolean response) {
+        this(headers, response, new HeaderNames());
+    }
+
+    /** @param names the loop's header names as Netty keeps them */
+    ExchangeHeaders(HttpHeaders headers, boolean response, HeaderNames names) {
         this.headers = headers;
         this.response = response;
+        this.names = names;
     }
 
     @Override
     public Optional<String> first(String name) {
-        return Optional.ofNullable(headers.get(name));
+        return Optional.ofNullable(headers.get(names.of(name)));
     }
 
     @Override
     public List<String> all(String name) {
+        CharSequence n = names.of(name);
         // most names have no value or one: answer those without Netty's per-call list
-        return switch (count(name)) {
+        return switch (count(n)) {
             case 0 -> List.of();
-            case 1 -> List.of(headers.get(name));
-            default -> headers.getAll(name);
+            case 1 -> List.of(headers.get(n));
+            default -> headers.getAll(n);
         };
     }
 
     @Override
     public int count(String name) {
+        return count(names.of(name));
+    }
+
+    private int count(CharSequence name) {
         if (!headers.contains(name)) {
             return 0; // the usual answer, without Netty's value iterator
         }
@@ -60,28 +72,28 @@ final class ExchangeHeaders implements HeaderFields {
 
     @Override
     public boolean contains(String name) {
-        return headers.contains(name);
+        return headers.contains(names.of(name));
     }
 
     @Override
     public void set(String name, String value) {
         if (response && value.isEmpty()) {
-            headers.remove(name);
+            headers.remove(names.of(name));
         } else {
-            headers.set(name, value);
+            headers.set(names.of(name), value);
         }
     }
 
     @Override
     public void add(String name, String value) {
         if (!(response && value.isEmpty())) {
-            headers.add(name, value);
+            headers.add(names.of(name), value);
         }
     }
 
     @Override
     public void remove(String name) {
-        headers.remove(name);
+        headers.remove(names.of(name));
     }
 
     @Override

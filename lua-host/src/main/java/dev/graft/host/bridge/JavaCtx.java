@@ -34,13 +34,10 @@ final class JavaCtx {
     BridgeExchange exchange;
 
     private int indexOf(String name) {
+        int h = name.hashCode(); // cached by String: a mismatch costs an int compare
         for (int i = 0; i < size; i++) {
-            if (entries[3 * i] == name) {
-                return i;
-            }
-        }
-        for (int i = 0; i < size; i++) {
-            if (entries[3 * i].equals(name)) {
+            String n = (String) entries[3 * i];
+            if (n == name || (n.hashCode() == h && n.equals(name))) {
                 return i;
             }
         }

@@ -53,6 +53,7 @@ public final class JavaHandlers implements LuaLibrary {
     private final LoopServices services;
     private final Map<String, LuaTable> luaHandlers = new HashMap<>();
     private final CtxNames ctxNames = new CtxNames();
+    private final HeaderNames headerNames = new HeaderNames();
     // ngx.ctx.customer as Java text, by its Lua string: the driver sets it from the same few names
     private final Map<LuaValue, String> customers = new HashMap<>();
     // the last request's stage exchange: the driver calls a request's stages one after another
@@ -74,6 +75,11 @@ public final class JavaHandlers implements LuaLibrary {
     /** The loop's Lua names of ctx keys (the native path over the same VM shares them). */
     CtxNames ctxNames() {
         return ctxNames;
+    }
+
+    /** The loop's header names as Netty keeps them (shared with the native path). */
+    HeaderNames headerNames() {
+        return headerNames;
     }
 
     /** The customer of the request whose ngx.ctx is {@code ctx} ({@code ngx.ctx.customer}), or null. */
@@ -100,7 +106,7 @@ public final class JavaHandlers implements LuaLibrary {
     private BridgeExchange bridge(Exchange ex, String customer) {
         BridgeExchange b = last;
         if (b == null || !b.serves(ex, customer)) {
-            b = new BridgeExchange(ex, customer, services, ctxNames, false);
+            b = new BridgeExchange(ex, customer, services, ctxNames, headerNames, false);
             last = b;
         }
         return b;

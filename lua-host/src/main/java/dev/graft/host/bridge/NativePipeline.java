@@ -51,8 +51,10 @@ public final class NativePipeline implements RequestPipeline {
     private final Runnable refreshTime;
     private final Map<String, CustomerRun> runs;
     private final CtxNames names;
+    private final HeaderNames headerNames;
     // the stage exchange of a request whose context a Lua stage took over (its JavaCtx held it before)
     private BridgeExchange afterLua;
+    private final StageCall.Timeline timeline = new StageCall.Timeline();
 
     /**
      * @param vm           this loop's VM, entered only for a stage that Java hands back
@@ -69,6 +71,7 @@ public final class NativePipeline implements RequestPipeline {
         this.driverConfig = requireNonNull(driverConfig, "driverConfig");
         this.refreshTime = requireNonNull(refreshTime, "refreshTime");
         this.names = handlers.ctxNames();
+        this.headerNames = handlers.headerNames();
         Map<String, CustomerRun> r = new HashMap<>();
         plan.natives().forEach((customer, cp) -> r.put(customer, CustomerRun.of(cp, services)));
         this.runs = Map.copyOf(r);
@@ -164,12 +167,13 @@ public final class NativePipeline implements RequestPipeline {
     private Next requestPhase(Exchange ex, String customer, CustomerRun cp, Phase phase) {
         refreshTime.run();
         ex.phase(phase);
+        startTimeline();
         for (Call call : cp.calls(phase)) {
             NativePlan.Step step = call.step();
             BridgeExchange sx = bridge(ex, customer);
             ShadowStage.LuaShadow shadow = ShadowStage.luaShadow(services, step.module(), customer, phase, ex);
             StageCall.Result result = StageCall.run(step.stage(), step.config(), phase, sx, null, services,
-                    call.stats());
+                    call.stats(), timeline);
             shadow.after(ex, result);
             Next next = switch (result) {
                 case StageCall.Result.Continue c -> ex.output().size() > 0 ? Next.RESPOND : Next.CONTINUE;
@@ -177,13 +181,25 @@ public final class NativePipeline implements RequestPipeline {
                     ExitResponses.respond(ex, x.exit());
                     yield Next.RESPOND;
                 }
-                case StageCall.Result.ToLua t -> luaRequestStage(ex, customer, step.module(), phase);
+                case StageCall.Result.ToLua t -> {
+                    Next n = luaRequestStage(ex, customer, step.module(), phase);
+                    timeline.restart();
+                    yield n;
+                }
             };
             if (next != Next.CONTINUE) {
                 return next;
             }
         }
         return Next.CONTINUE;
+    }
+
+    /**
+     * Starts timing a phase's stage calls: chained (one clock read per call) unless a shadow with
+     * Java serving may copy the exchange between two calls, which must not count as stage time.
+     */
+    private void startTimeline() {
+        timeline.start(!services.rollout().javaServedShadows());
     }
 
     /** Runs one stage's Lua handler (a fallback) in a request phase, with LuaPipeline's rules. */
@@ -260,14 +276,14 @@ public final class NativePipeline implements RequestPipeline {
         if (ex.luaCtx() instanceof JavaCtx j) {
             BridgeExchange b = j.exchange;
             if (b == null || !b.serves(ex, customer)) {
-                b = new BridgeExchange(ex, customer, services, names, false);
+                b = new BridgeExchange(ex, customer, services, names, headerNames, false);
                 j.exchange = b;
             }
             return b;
         }
         BridgeExchange b = afterLua;
         if (b == null || !b.serves(ex, customer)) {
-            b = new BridgeExchange(ex, customer, services, names, false);
+            b = new BridgeExchange(ex, customer, services, names, headerNames, false);
             afterLua = b;
         }
         return b;
@@ -282,6 +298,7 @@ public final class NativePipeline implements RequestPipeline {
         }
         refreshTime.run();
         ex.phase(Phase.HEADER_FILTER);
+        startTimeline();
         int exitStatus = Integer.MIN_VALUE;
         for (Call call : cp.get().calls(Phase.HEADER_FILTER)) {
             NativePlan.Step step = call.step();
@@ -289,7 +306,7 @@ public final class NativePipeline implements RequestPipeline {
             ShadowStage.LuaShadow shadow = ShadowStage.luaShadow(services, step.module(), customer.get(),
                     Phase.HEADER_FILTER, ex);
             StageCall.Result result = StageCall.run(step.stage(), step.config(), Phase.HEADER_FILTER, sx, null, services,
-                    call.stats());
+                    call.stats(), timeline);
             shadow.after(ex, result);
             switch (result) {
                 case StageCall.Result.Continue c -> { }
@@ -299,6 +316,7 @@ public final class NativePipeline implements RequestPipeline {
                 }
                 case StageCall.Result.ToLua t -> {
                     CallResult r = luaStage(ex, customer.get(), step.module(), Phase.HEADER_FILTER);
+                    timeline.restart();
                     if (vm.scope().exited()) {
                         exitStatus = vm.scope().exitStatus();
                     }
@@ -373,17 +391,19 @@ public final class NativePipeline implements RequestPipeline {
         }
         refreshTime.run();
         ex.phase(Phase.LOG);
+        startTimeline();
         for (Call call : cp.get().calls(Phase.LOG)) {
             NativePlan.Step step = call.step();
             BridgeExchange sx = bridge(ex, customer.get());
             ShadowStage.LuaShadow shadow = ShadowStage.luaShadow(services, step.module(), customer.get(), Phase.LOG, ex);
             StageCall.Result result = StageCall.run(step.stage(), step.config(), Phase.LOG, sx, null, services,
-                    call.stats());
+                    call.stats(), timeline);
             shadow.after(ex, result);
             if (result instanceof StageCall.Result.ToLua) {
                 if (filterFailed(ex, Phase.LOG, step.module(), luaStage(ex, customer.get(), step.module(), Phase.LOG))) {
                     break;
                 }
+                timeline.restart();
             }
         }
     }

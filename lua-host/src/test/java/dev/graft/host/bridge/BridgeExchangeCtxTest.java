@@ -46,7 +46,7 @@ class BridgeExchangeCtxTest {
     }
 
     private static BridgeExchange bridge(Exchange ex) {
-        return new BridgeExchange(ex, "acme", SERVICES, new CtxNames(), false);
+        return new BridgeExchange(ex, "acme", SERVICES, new CtxNames(), new HeaderNames(), false);
     }
 
     @Test
@@ -136,6 +136,22 @@ class BridgeExchangeCtxTest {
         assertThat(h.all("accept")).containsExactly("a");
         assertThat(h.all("x-forwarded-for")).containsExactly("1.1.1.1", "2.2.2.2");
         assertThat(h.all("cookie")).isEqualTo(List.of());
+    }
+
+    @Test
+    void headerNamesKeptAsNettyNamesReadAndWriteTheSameFields() {
+        Exchange ex = exchange("A", "1");
+        ExchangeHeaders h = new ExchangeHeaders(ex.requestHeaders(), false, new HeaderNames());
+        h.set("X-Route", "api");
+        assertThat(ex.requestHeaders().get("x-route")).isEqualTo("api"); // Lua reads the same field
+        assertThat(h.first("x-ROUTE")).contains("api");
+        h.add("x-route", "b");
+        assertThat(h.all("X-Route")).containsExactly("api", "b");
+        h.remove("X-ROUTE");
+        assertThat(h.contains("x-route")).isFalse();
+        // U+0141 kept as one byte would be 'A': a name past ASCII must not read another field
+        assertThat(h.first("\u0141")).isEmpty();
+        assertThat(h.first("a")).contains("1");
     }
 
     @Test
