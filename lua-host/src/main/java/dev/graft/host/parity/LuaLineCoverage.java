@@ -2,6 +2,7 @@ package dev.graft.host.parity;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.graft.host.lua.InstructionBudget;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -14,16 +15,12 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.luaj.vm2.Globals;
-import org.luaj.vm2.LuaThread;
-import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Prototype;
-import org.luaj.vm2.Varargs;
 import org.luaj.vm2.compiler.LuaC;
-import org.luaj.vm2.lib.VarArgFunction;
 
 /**
- * Line coverage of one module's Lua files, from the VM's debug hook (only in parity runs): a
- * line hook on the VM's main thread records {@code chunk:line} for every line that runs; the
+ * Line coverage of one module's Lua files, from the VM's instruction hook (only in parity runs):
+ * a probe on the VM's {@link InstructionBudget} records {@code chunk:line} for every line that runs; the
  * executable lines of each file are those of its functions' bytecode (the files' top-level
  * code runs once at {@code require}, outside any request, and is left out).
  */
@@ -75,37 +72,29 @@ final class LuaLineCoverage {
     }
 
     /**
-     * Sets a line hook on the VM of {@code globals}: each line event looks up the running
-     * function's prototype (cached by identity) and records the line when the prototype's
-     * chunk is one of the module's files.
+     * Sets an instruction probe on the VM of {@code globals} (its {@link InstructionBudget}):
+     * each instruction looks up its prototype (cached by identity) and records the
+     * instruction's line when the prototype's chunk is one of the module's files.
      */
     void attach(Globals globals) {
-        org.luaj.vm2.lib.DebugLib debug = globals.debuglib;
+        if (!(globals.debuglib instanceof InstructionBudget budget)) {
+            throw new IllegalStateException("debuglib: " + globals.debuglib + " (expected: Graft's InstructionBudget)");
+        }
         String prefix = module + "/";
         java.util.IdentityHashMap<Prototype, SortedSet<Integer>> byProto = new java.util.IdentityHashMap<>();
         SortedSet<Integer> none = new TreeSet<>();
-        LuaThread.State state = globals.running.state;
-        state.hookfunc = new VarArgFunction() {
-            @Override
-            public Varargs invoke(Varargs args) {
-                Prototype p = org.luaj.vm2.lib.GraftLineProbe.current(debug);
-                if (p == null) {
-                    return NONE;
-                }
-                SortedSet<Integer> lines = byProto.get(p);
-                if (lines == null) {
-                    String src = p.source == null ? "" : p.source.tojstring();
-                    int at = src.indexOf(prefix);
-                    lines = at < 0 ? none : hit.computeIfAbsent(src.substring(at), k -> new TreeSet<>());
-                    byProto.put(p, lines);
-                }
-                if (lines != none) {
-                    lines.add(args.arg(2).toint());
-                }
-                return NONE;
+        budget.probe((p, pc) -> {
+            SortedSet<Integer> lines = byProto.get(p);
+            if (lines == null) {
+                String src = p.source == null ? "" : p.source.tojstring();
+                int at = src.indexOf(prefix);
+                lines = at < 0 ? none : hit.computeIfAbsent(src.substring(at), k -> new TreeSet<>());
+                byProto.put(p, lines);
             }
-        };
-        state.hookline = true;
+            if (lines != none && p.lineinfo != null && pc >= 0 && pc < p.lineinfo.length) {
+                lines.add(p.lineinfo[pc]);
+            }
+        });
     }
 
     /** Per file: executable lines, lines run, and the lines never run. */
