@@ -25,6 +25,8 @@ final class JavaCtx {
     // entry i is (name, type, value) at 3i, 3i+1, 3i+2: one array, a handful of entries
     private Object[] entries = new Object[3 * 8];
     private int size;
+    // one bit per name hash (mod 64) of the names held: most reads are of absent keys, answered here
+    private long hashes;
 
     /** The native path's customer of this request, once resolved (else null). */
     String customer;
@@ -33,8 +35,15 @@ final class JavaCtx {
     /** The native path's one stage exchange of this request (else null). */
     BridgeExchange exchange;
 
+    private static long bit(String name) {
+        return 1L << (name.hashCode() & 63);
+    }
+
     private int indexOf(String name) {
         int h = name.hashCode(); // cached by String: a mismatch costs an int compare
+        if ((hashes & (1L << (h & 63))) == 0) {
+            return -1;
+        }
         for (int i = 0; i < size; i++) {
             String n = (String) entries[3 * i];
             if (n == name || (n.hashCode() == h && n.equals(name))) {
@@ -60,6 +69,7 @@ final class JavaCtx {
             }
             i = size++;
             entries[3 * i] = key.name();
+            hashes |= bit(key.name());
         }
         entries[3 * i + 1] = key.type();
         entries[3 * i + 2] = v;
@@ -73,6 +83,10 @@ final class JavaCtx {
         System.arraycopy(entries, 3 * (i + 1), entries, 3 * i, 3 * (size - i - 1));
         size--;
         Arrays.fill(entries, 3 * size, 3 * size + 3, null);
+        hashes = 0; // another name may share the removed one's bit
+        for (int j = 0; j < size; j++) {
+            hashes |= bit((String) entries[3 * j]);
+        }
     }
 
     /** A new {@code ngx.ctx} table holding every entry, each converted once. */
