@@ -41,12 +41,15 @@ public record StageInput(String method, String host, String target, List<String>
 
     /** A fresh exchange of this request, as the proxy would build it from the decoded head. */
     public Exchange exchange() {
+        // fresh strings, as the proxy's decoder makes them per request: the host's per-VM caches
+        // (ngx.var, get_headers) must not hit across requests because the benchmark reuses objects
         HttpHeaders h = new DefaultHttpHeaders();
-        h.add("Host", host);
+        h.add("Host", new String(host));
         for (int i = 0; i < headers.size(); i += 2) {
-            h.add(headers.get(i), headers.get(i + 1));
+            h.add(new String(headers.get(i)), new String(headers.get(i + 1)));
         }
         body.ifPresent(b -> h.set("Content-Length", Integer.toString(b.length)));
+        String target = new String(this.target);
         int q = target.indexOf('?');
         Exchange ex = Exchange.builder()
                 .requestId("0123456789abcdef0123456789abcdef")
