@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.DoubleSummaryStatistics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -63,6 +64,15 @@ public final class JmhReport {
         return new Score(median, v.length == 0 ? Double.NaN : v[0], v.length == 0 ? Double.NaN : v[v.length - 1], bytes);
     }
 
+    /** The exchange builds' medians over the stage inputs, as {@code min–max}. */
+    private static String buildRange(Map<String, Score> s) {
+        DoubleSummaryStatistics builds = s.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("stage.ExchangeBuildBench.build"))
+                .mapToDouble(e -> e.getValue().median()).summaryStatistics();
+        return builds.getCount() == 0 ? "?"
+                : String.format(Locale.ROOT, "%,.0f–%,.0f", builds.getMin(), builds.getMax());
+    }
+
     static String markdown(Map<String, Score> s) {
         StringBuilder out = new StringBuilder();
         out.append("## Per stage (JMH)\n\n");
@@ -71,17 +81,14 @@ public final class JmhReport {
                 operation, through the phases it implements (request phases, then a 200 origin head, header_filter, \
                 log). `clean`: a request the module lets through; `hit`: one it acts on (blocks, redirects, limits, \
                 rewrites, answers). ns/op: median of the measurement iterations [min–max]; B/op: JMH's GC profiler \
-                (gc.alloc.rate.norm). Building the exchange is in every score; alone it costs %s ns and %s B.
+                (gc.alloc.rate.norm). Building the exchange is in every score; alone (ExchangeBuildBench, each \
+                input measured in the same run) it costs %s ns.
                 
-                Two ratios of medians: *whole op*, the raw scores; *stage only*, each score minus the \
-                exchange build's median (ExchangeBuildBench, measured in the same run on the waf/clean input, so \
-                for other inputs the subtraction is approximate by the few headers they differ in): the work of \
-                the stage itself, bridge included, which the target (≥ 3) is judged on. A stage-only difference \
-                at or below zero is within the noise and shown as –.
+                Two ratios of medians: *whole op*, the raw scores; *stage only*, each score minus the build of \
+                the same input: the work of the stage itself, bridge included, which the target (≥ 3) is judged \
+                on. A stage-only difference at or below zero is within the noise and shown as –.
                 
-                """.formatted(get(s, "stage.ExchangeBuildBench.build").map(Score::ns).orElse("?"),
-                get(s, "stage.ExchangeBuildBench.build").map(Score::bytes).orElse("?")));
-        Optional<Score> build = get(s, "stage.ExchangeBuildBench.build");
+                """.formatted(buildRange(s)));
         out.append("| module | input | Lua ns/op | Java ns/op | Lua / Java, whole op | Lua / Java, stage only "
                 + "(target ≥ 3) | Lua B/op | Java B/op |\n");
         out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
@@ -90,6 +97,7 @@ public final class JmhReport {
                 String p = " input=" + in + " module=" + m;
                 Optional<Score> lua = get(s, "stage.LuaStageBench.stage" + p);
                 Optional<Score> java = get(s, "stage.JavaStageBench.stage" + p);
+                Optional<Score> build = get(s, "stage.ExchangeBuildBench.build" + p);
                 String why = JavaStages.availability(m).map(w -> "not available yet").orElse("not measured");
                 out.append("| ").append(m).append(" | ").append(in)
                         .append(" | ").append(lua.map(Score::ns).orElse("not measured"))
