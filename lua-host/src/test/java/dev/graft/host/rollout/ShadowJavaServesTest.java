@@ -76,13 +76,7 @@ class ShadowJavaServesTest {
                     "/shadow/mismatches/export?module=probe", null, null).body()).get("cases");
             Files.writeString(dir.resolve("graft.json"), server.config().raw().toString());
         }
-        JsonNode headerCase = null;
-        for (JsonNode c : cases) {
-            if (c.path("steps").path(0).path("expect").path("headers").has("x-lua-header")) {
-                headerCase = c;
-            }
-        }
-        assertThat(headerCase).as("an exported case about the response headers").isNotNull();
+        JsonNode headerCase = ShadowModeTest.exportedCase(cases, "x-lua-header");
         assertThat(ShadowModeTest.failures(headerCase, "{}")).isEmpty();
         assertThat(ShadowModeTest.failures(headerCase, "{\"probe\": {\"mode\": \"java\"}}"))
                 .contains("header x-lua-header: expected 1, got <absent>");

@@ -68,13 +68,7 @@ class ShadowModeTest {
                     "/shadow/mismatches/export?module=probe", null, null).body()).get("cases");
             Files.writeString(dir.resolve("graft.json"), server.config().raw().toString());
         }
-        JsonNode headerCase = null;
-        for (JsonNode c : cases) {
-            if (c.path("steps").path(0).path("expect").path("headers").has("x-lua-header")) {
-                headerCase = c;
-            }
-        }
-        assertThat(headerCase).as("an exported case about the response headers").isNotNull();
+        JsonNode headerCase = exportedCase(cases, "x-lua-header");
         assertThat(headerCase.get("modules").toString()).isEqualTo("{\"probe\":{\"label\":\"x\",\"max_items\":3},\"guard\":{}}");
         // the case passes with the module in Lua (it is Lua's behaviour) and fails with it in Java
         assertThat(failures(headerCase, "{}")).isEmpty();
@@ -98,6 +92,18 @@ class ShadowModeTest {
         return ParityRun.run(new ParityOptions(dir.resolve("graft.json"), List.of("probe"),
                 Optional.of(dir.resolve("cases")), 0, 1, Optional.empty(), dir.resolve("report"),
                 StageModules.discover(), LocalDate.now(), true, 1), line -> { });
+    }
+
+    /** The exported case whose first step expects response header {@code header}; fails the test if none. */
+    static JsonNode exportedCase(JsonNode cases, String header) {
+        JsonNode found = null;
+        for (JsonNode c : cases) {
+            if (c.path("steps").path(0).path("expect").path("headers").has(header)) {
+                found = c;
+            }
+        }
+        assertThat(found).as("an exported case about response header " + header).isNotNull();
+        return found;
     }
 
     static JsonNode find(JsonNode store, String phase) {

@@ -22,10 +22,6 @@ final class Rules {
 
     private Rules() {}
 
-    static Verdict match(List<WafRule> rules, RequestParts request) {
-        return match(RulePlan.of(rules), request);
-    }
-
     static Verdict match(RulePlan plan, RequestParts request) {
         List<Long> matches = new ArrayList<>();
         long score = 0;
